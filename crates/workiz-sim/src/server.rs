@@ -1,0 +1,442 @@
+//! The simulated Workiz HTTP API.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use chrono::{Duration, NaiveDate};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde_json::{Value, json};
+
+use crate::account::Account;
+use crate::config::{EnvelopeStyle, Fault, OffsetMeaning, SimConfig};
+use crate::wire;
+
+/// Counters of what the simulator answered.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SimStats {
+    pub requests: u64,
+    pub forbidden: u64,
+    pub throttled: u64,
+    pub faults: u64,
+    pub changes: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    requests: AtomicU64,
+    forbidden: AtomicU64,
+    throttled: AtomicU64,
+    faults: AtomicU64,
+    changes: AtomicU64,
+}
+
+/// Newest-first order of the records a listing shows, cached until the account changes.
+#[derive(Default)]
+struct ListOrder {
+    version: u64,
+    jobs: Arc<Vec<usize>>,
+    leads: Arc<Vec<usize>>,
+}
+
+pub(crate) struct SimState {
+    pub config: SimConfig,
+    pub account: RwLock<Account>,
+    /// Bumped by every change to the account, to invalidate `order`.
+    pub version: AtomicU64,
+    order: Mutex<Option<ListOrder>>,
+    pub rng: Mutex<StdRng>,
+    pub script: Mutex<VecDeque<Fault>>,
+    window: Mutex<VecDeque<Instant>>,
+    counters: Counters,
+    changes_left: AtomicU64,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a simulator lock leaves plain data behind; keep serving.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl SimState {
+    pub fn new(config: SimConfig) -> Self {
+        let account = Account::generate(&config.shape);
+        let rng = StdRng::seed_from_u64(config.shape.seed ^ 0x5eed_fa17);
+        let changes_left = AtomicU64::new(u64::from(config.faults.change_budget));
+        Self {
+            config,
+            account: RwLock::new(account),
+            version: AtomicU64::new(1),
+            order: Mutex::new(None),
+            rng: Mutex::new(rng),
+            script: Mutex::new(VecDeque::new()),
+            window: Mutex::new(VecDeque::new()),
+            counters: Counters::default(),
+            changes_left,
+        }
+    }
+
+    pub fn read(&self) -> std::sync::RwLockReadGuard<'_, Account> {
+        self.account.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn mutate<R>(&self, change: impl FnOnce(&mut Account, &mut StdRng) -> R) -> R {
+        let mut account = self.account.write().unwrap_or_else(|e| e.into_inner());
+        let mut rng = lock(&self.rng);
+        let result = change(&mut account, &mut rng);
+        self.version.fetch_add(1, Ordering::SeqCst);
+        result
+    }
+
+    pub fn stats(&self) -> SimStats {
+        let c = &self.counters;
+        SimStats {
+            requests: c.requests.load(Ordering::Relaxed),
+            forbidden: c.forbidden.load(Ordering::Relaxed),
+            throttled: c.throttled.load(Ordering::Relaxed),
+            faults: c.faults.load(Ordering::Relaxed),
+            changes: c.changes.load(Ordering::Relaxed),
+        }
+    }
+
+    fn order(&self) -> (Arc<Vec<usize>>, Arc<Vec<usize>>) {
+        let version = self.version.load(Ordering::SeqCst);
+        let mut cache = lock(&self.order);
+        if let Some(order) = cache.as_ref().filter(|o| o.version == version) {
+            return (order.jobs.clone(), order.leads.clone());
+        }
+        let account = self.read();
+        let mut jobs: Vec<usize> = (0..account.jobs.len()).collect();
+        jobs.sort_by(|a, b| account.jobs[*b].list_time().cmp(&account.jobs[*a].list_time()));
+        let mut leads: Vec<usize> = (0..account.leads.len()).collect();
+        leads.sort_by(|a, b| account.leads[*b].list_time().cmp(&account.leads[*a].list_time()));
+        let order = ListOrder { version, jobs: Arc::new(jobs), leads: Arc::new(leads) };
+        let result = (order.jobs.clone(), order.leads.clone());
+        *cache = Some(order);
+        result
+    }
+
+    /// Sliding-window rate limit over accepted requests.
+    fn over_limit(&self) -> bool {
+        let Some((limit, window)) = self.config.rate_limit else { return false };
+        let now = Instant::now();
+        let mut times = lock(&self.window);
+        while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
+            times.pop_front();
+        }
+        if times.len() >= limit as usize {
+            return true;
+        }
+        times.push_back(now);
+        false
+    }
+
+    fn draw_fault(&self) -> Option<Fault> {
+        if let Some(fault) = lock(&self.script).pop_front() {
+            return Some(fault);
+        }
+        let mut rng = lock(&self.rng);
+        self.config.faults.table().into_iter().find(|(_, p)| *p > 0.0 && rng.random_bool(p.min(1.0))).map(|(f, _)| f)
+    }
+
+    fn chance(&self, p: f64) -> bool {
+        p > 0.0 && lock(&self.rng).random_bool(p.min(1.0))
+    }
+}
+
+pub(crate) fn router(state: Arc<SimState>) -> Router {
+    Router::new().route("/api/v1/{token}/{*path}", any(handle)).fallback(|| async { forbidden() }).with_state(state)
+}
+
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        axum::Json(json!({"success":false,"error":"Forbidden","message":"Invalid API path or malformed API key."})),
+    )
+        .into_response()
+}
+
+fn json_response(value: &Value) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], value.to_string()).into_response()
+}
+
+fn invalid_end_point(state: &SimState) -> Response {
+    let status = StatusCode::from_u16(state.config.invalid_endpoint_status).unwrap_or(StatusCode::OK);
+    (status, [(header::CONTENT_TYPE, "text/html")], "Invalid end point").into_response()
+}
+
+fn refused(message: &str) -> Response {
+    json_response(&json!({"flag": false, "code": 400, "data": message}))
+}
+
+async fn handle(
+    State(state): State<Arc<SimState>>,
+    Path((token, path)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    state.counters.requests.fetch_add(1, Ordering::Relaxed);
+    if token != state.config.token {
+        state.counters.forbidden.fetch_add(1, Ordering::Relaxed);
+        return forbidden();
+    }
+    if state.over_limit() {
+        state.counters.throttled.fetch_add(1, Ordering::Relaxed);
+        return (StatusCode::TOO_MANY_REQUESTS, axum::Json(json!({"flag":false,"msg":"Too many requests"})))
+            .into_response();
+    }
+    if !state.config.latency.is_zero() {
+        tokio::time::sleep(state.config.latency).await;
+    }
+    let params = Params::parse(query.as_deref().unwrap_or(""));
+    if let Some(fault) = state.draw_fault() {
+        state.counters.faults.fetch_add(1, Ordering::Relaxed);
+        if let Some(response) = inject(&state, fault, &path, &params).await {
+            return response;
+        }
+    }
+    answer(&state, &path, &params)
+}
+
+/// Answers with the fault; `None` when the fault is a delay after which the real answer follows.
+async fn inject(state: &SimState, fault: Fault, path: &str, params: &Params) -> Option<Response> {
+    Some(match fault {
+        Fault::TooManyRequests => {
+            (StatusCode::TOO_MANY_REQUESTS, axum::Json(json!({"flag":false,"msg":"Too many requests"}))).into_response()
+        }
+        Fault::InternalError => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response(),
+        Fault::BadGateway => (StatusCode::BAD_GATEWAY, "<html><body>502 Bad Gateway</body></html>").into_response(),
+        Fault::Timeout => {
+            tokio::time::sleep(state.config.stall).await;
+            return None;
+        }
+        Fault::Truncated => {
+            let full = answer(state, path, params);
+            let bytes = axum::body::to_bytes(full.into_body(), usize::MAX).await.unwrap_or_default();
+            let cut = bytes.slice(..bytes.len() / 2);
+            ([(header::CONTENT_TYPE, "application/json")], Body::from(cut)).into_response()
+        }
+        Fault::Malformed => {
+            ([(header::CONTENT_TYPE, "application/json")], "{\"flag\":true,\"data\":[{\"UUID\":,}").into_response()
+        }
+        Fault::FlagFalse => json_response(&json!({"flag": false, "msg": "Something went wrong, please try again"})),
+    })
+}
+
+/// Query parameters, keeping repeated keys (`status`).
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn parse(query: &str) -> Self {
+        Self(form_urlencoded::parse(query.as_bytes()).into_owned().collect())
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    fn all(&self, key: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.to_lowercase()).collect()
+    }
+}
+
+fn answer(state: &SimState, path: &str, params: &Params) -> Response {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        ["job", "all"] => list(state, params, Listing::Jobs),
+        ["lead", "all"] => list(state, params, Listing::Leads),
+        ["job", "get", uuid] => {
+            let account = state.read();
+            match account.job(uuid) {
+                Some(job) => json_response(&json!({"flag": true, "data": [wire::job(job, state.config.wire_style)]})),
+                None => StatusCode::NO_CONTENT.into_response(),
+            }
+        }
+        ["lead", "get", uuid] => {
+            let account = state.read();
+            match account.lead(uuid) {
+                Some(lead) => {
+                    json_response(&json!({"flag": true, "data": [wire::lead(lead, state.config.wire_style)]}))
+                }
+                None => StatusCode::NO_CONTENT.into_response(),
+            }
+        }
+        ["team", "all"] => {
+            let account = state.read();
+            let team: Vec<Value> = account.team.iter().map(|m| wire::team_member(m, state.config.wire_style)).collect();
+            json_response(&json!({"flag": true, "data": team}))
+        }
+        ["team", "get", id] => {
+            let account = state.read();
+            match account.team.iter().find(|m| m.id.to_string() == *id) {
+                Some(m) => {
+                    json_response(&json!({"flag": true, "data": [wire::team_member(m, state.config.wire_style)]}))
+                }
+                None => refused("User not found"),
+            }
+        }
+        ["TimeOff", "get"] => {
+            let account = state.read();
+            json_response(&Value::Array(account.time_off.iter().map(wire::time_off).collect()))
+        }
+        ["TimeOff", "get", user] => {
+            let account = state.read();
+            json_response(&Value::Array(
+                account.time_off.iter().filter(|t| t.user_name == *user).map(wire::time_off).collect(),
+            ))
+        }
+        ["Client", "get", id] => {
+            let account = state.read();
+            match account.clients.iter().find(|c| c.id.to_string() == *id) {
+                Some(c) => json_response(&json!({"flag": true, "data": wire::client(c, state.config.wire_style)})),
+                None => (StatusCode::NOT_FOUND, axum::Json(json!({"flag": false, "msg": "Client not found"})))
+                    .into_response(),
+            }
+        }
+        [name] if state.config.extra_endpoints.iter().any(|e| e == name) => extra(state, name, params),
+        _ => invalid_end_point(state),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Listing {
+    Jobs,
+    Leads,
+}
+
+fn list(state: &SimState, params: &Params, listing: Listing) -> Response {
+    let now = state.read().now;
+    let start_date = match params.get("start_date") {
+        None => now.date() - Duration::days(14),
+        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => date,
+            Err(_) => return refused("start_date must be yyyy-MM-dd"),
+        },
+    };
+    let offset: usize = match params.get("offset").map(str::parse).transpose() {
+        Ok(offset) => offset.unwrap_or(0),
+        Err(_) => return refused("offset must be a number"),
+    };
+    let records: usize = match params.get("records").map(str::parse::<usize>).transpose() {
+        Ok(records) => records.unwrap_or(100).clamp(1, 100),
+        Err(_) => return refused("records must be a number"),
+    };
+    let only_open = !matches!(params.get("only_open"), Some("false" | "0"));
+    let statuses = params.all("status");
+    let start = start_date.and_time(chrono::NaiveTime::MIN);
+
+    let (job_order, lead_order) = state.order();
+    let account = state.read();
+    let style = state.config.wire_style;
+    // Indices in newest-first order, restricted to the window and filters.
+    let visible: Vec<usize> = match listing {
+        Listing::Jobs => job_order
+            .iter()
+            .copied()
+            .take_while(|i| account.jobs[*i].list_time() >= start)
+            .filter(|i| {
+                let status = account.jobs[*i].status.to_lowercase();
+                (!only_open || (status != "done" && status != "canceled"))
+                    && (statuses.is_empty() || statuses.contains(&status))
+            })
+            .collect(),
+        Listing::Leads => lead_order
+            .iter()
+            .copied()
+            .take_while(|i| account.leads[*i].list_time().is_some_and(|t| t >= start))
+            .filter(|i| {
+                let status = account.leads[*i].status.to_lowercase();
+                (!only_open || (status != "done" && status != "canceled"))
+                    && (statuses.is_empty() || statuses.contains(&status))
+            })
+            .collect(),
+    };
+    let first = match state.config.offset_meaning {
+        OffsetMeaning::Records => offset,
+        OffsetMeaning::Pages => offset.saturating_mul(records),
+    };
+    let first = first.min(visible.len());
+    let last = (first + records).min(visible.len());
+    let mut shown: Vec<usize> = visible[first..last].to_vec();
+    // A page that repeats the tail of the previous one, as when records shift between requests.
+    if first > 0 && !shown.is_empty() && state.chance(state.config.faults.duplicate_across_pages) {
+        let repeat = first.min(2);
+        let mut with_repeats = visible[first - repeat..first].to_vec();
+        with_repeats.extend(shown);
+        shown = with_repeats;
+    }
+    let render = |i: usize| match listing {
+        Listing::Jobs => wire::job(&account.jobs[i], style),
+        Listing::Leads => wire::lead(&account.leads[i], style),
+    };
+    let data: Vec<Value> = shown.into_iter().map(render).collect();
+    let has_more = last < visible.len();
+    let found = visible.len();
+    drop(account);
+
+    if has_more && state.chance(state.config.faults.change_between_pages) && take_change(state) {
+        change_between_pages(state);
+    }
+    envelope(state.config.envelope, data, has_more, found)
+}
+
+fn take_change(state: &SimState) -> bool {
+    state.changes_left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+}
+
+/// A new newest job (which shifts every later page down by one) and an edit of a random job.
+fn change_between_pages(state: &SimState) {
+    state.counters.changes.fetch_add(1, Ordering::Relaxed);
+    state.mutate(|account, rng| {
+        account.insert_newest_job(rng);
+        if !account.jobs.is_empty() {
+            let i = rng.random_range(0..account.jobs.len());
+            let job = &mut account.jobs[i];
+            job.amount_due_cents -= 500;
+            job.last_status_update += Duration::minutes(1);
+        }
+    });
+}
+
+fn envelope(style: EnvelopeStyle, data: Vec<Value>, has_more: bool, found: usize) -> Response {
+    match style {
+        EnvelopeStyle::Wrapped => json_response(&json!({"flag": true, "data": data, "has_more": has_more})),
+        EnvelopeStyle::WrappedWithFound => {
+            json_response(&json!({"flag": true, "data": data, "has_more": has_more, "found": found}))
+        }
+        EnvelopeStyle::Bare => json_response(&Value::Array(data)),
+    }
+}
+
+/// The seed's extra paths, for an account configured to offer them.
+fn extra(state: &SimState, name: &str, params: &Params) -> Response {
+    let account = state.read();
+    let all: Vec<Value> = match name {
+        "payments" => account.payments().map(wire::payment).collect(),
+        "calls" => account
+            .calls
+            .iter()
+            .map(|c| {
+                json!({"id": c.id, "from": c.from_number, "to": c.to_number,
+                             "time": c.time.format("%Y-%m-%d %H:%M:%S").to_string(), "flow": c.flow,
+                             "adGroup": c.ad_group, "answered": c.answered, "jobUuid": c.job_uuid,
+                             "duration": c.duration_secs})
+            })
+            .collect(),
+        "clients" => account.clients.iter().map(|c| wire::client(c, state.config.wire_style)).collect(),
+        "users" => account.team.iter().map(|m| wire::team_member(m, state.config.wire_style)).collect(),
+        "schedules" => account.time_off.iter().map(wire::time_off).collect(),
+        _ => Vec::new(),
+    };
+    let records = params.get("records").and_then(|r| r.parse().ok()).unwrap_or(100usize).clamp(1, 100);
+    let offset = params.get("offset").and_then(|r| r.parse().ok()).unwrap_or(0usize).min(all.len());
+    let last = (offset + records).min(all.len());
+    let found = all.len();
+    envelope(state.config.envelope, all[offset..last].to_vec(), last < found, found)
+}
