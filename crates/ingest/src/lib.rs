@@ -1,1 +1,11 @@
+//! Ingest: brings Workiz data into the store. The API sync engine lives here; so will CSV imports
+//! and webhook events. Everything is idempotent: a record seen twice is stored once, and a pass
+//! that was killed is finished by the next one.
 
+mod convert;
+mod events;
+mod lease;
+mod sync;
+
+pub use convert::{digits, job_row, lead_row, local_day};
+pub use sync::{Resource, SyncError, SyncObserver, SyncOptions, SyncOutcome, SyncSettings, Syncer};

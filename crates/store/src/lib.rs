@@ -1,1 +1,30 @@
+//! Storage for workiz-metrics: one interface, SQLite (the default, one file) or PostgreSQL,
+//! chosen by the URL scheme.
+//!
+//! Both backends share the SQL (written to the common subset, `$n` placeholders, `ON CONFLICT`)
+//! through sqlx's `Any` driver; only the migrations differ. Writes are batched: one multi-row
+//! upsert per page, never a statement per row.
 
+mod backend;
+mod error;
+mod leases;
+mod migrate;
+mod reads;
+mod rows;
+mod runs;
+mod upsert;
+
+pub use backend::{Backend, Store};
+pub use error::StoreError;
+pub use leases::{Lease, LeaseHeld};
+pub use reads::{ResourceCounts, StoredJob, StoredLead};
+pub use rows::{
+    CallRow, ClientRow, JobRow, LeadRow, Origin, PaymentRow, Rejected, SpendRow, TeamMemberRow, TimeOffRow,
+};
+pub use runs::{RunMode, RunStatus, RunSummary, RunTotals};
+pub use upsert::UpsertCounts;
+
+/// The current time as stored: RFC 3339 in UTC, which sorts as text on both backends.
+pub fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}

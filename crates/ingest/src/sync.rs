@@ -1,0 +1,430 @@
+//! The API sync engine: one pass over the chosen resources, under a lease so that two syncs of
+//! one account never run at once, with a run log row per resource.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use futures::TryStreamExt;
+use store::{Lease, LeaseHeld, Rejected, RunMode, RunTotals, Store, StoreError};
+use workiz::{Client, ClientStats, ListQuery, Lookup, Record, RecordError};
+
+use crate::convert::{client_row, job_row, lead_row, team_row, time_off_row};
+use crate::events::{BatchStored, RecordsRejected, RunFinished};
+use crate::lease::{holder_id, is_dead};
+
+/// What can be synced from the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    Jobs,
+    Leads,
+    Team,
+    TimeOff,
+    Clients,
+}
+
+impl Resource {
+    pub const ALL: [Resource; 5] = [Self::Jobs, Self::Leads, Self::Team, Self::TimeOff, Self::Clients];
+    /// The default pass: clients are their own, slower resource.
+    pub const DEFAULT: [Resource; 4] = [Self::Jobs, Self::Leads, Self::Team, Self::TimeOff];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Jobs => "jobs",
+            Self::Leads => "leads",
+            Self::Team => "team",
+            Self::TimeOff => "time_off",
+            Self::Clients => "clients",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let normalized = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        match normalized.as_str() {
+            "timeoff" => Some(Self::TimeOff),
+            other => Self::ALL.into_iter().find(|r| r.name() == other),
+        }
+    }
+}
+
+/// Settings of the sync engine.
+#[derive(Debug, Clone)]
+pub struct SyncSettings {
+    pub account: String,
+    pub timezone: Tz,
+    /// Days the default pass re-reads.
+    pub window_days: u32,
+    /// Days a deep pass (`--full`) re-reads.
+    pub deep_window_days: u32,
+    /// Clients fetched at most per run, new ids first.
+    pub clients_per_run: usize,
+    /// A stored client older than this is refreshed when the run has room.
+    pub client_refresh_days: u32,
+    /// How long the sync lease lasts without renewal (a killed sync blocks no longer than this).
+    pub lease_ttl: Duration,
+    /// "Today" for the window; the account's current day when `None`.
+    pub today: Option<NaiveDate>,
+}
+
+impl SyncSettings {
+    pub fn new(account: impl Into<String>, timezone: Tz) -> Self {
+        Self {
+            account: account.into(),
+            timezone,
+            window_days: 30,
+            deep_window_days: 730,
+            clients_per_run: 200,
+            client_refresh_days: 30,
+            lease_ttl: Duration::from_secs(120),
+            today: None,
+        }
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&self.timezone).date_naive())
+    }
+}
+
+/// One sync pass: which resources, and how far back.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub resources: Vec<Resource>,
+    /// Re-read from this day, as a deep pass.
+    pub since: Option<NaiveDate>,
+    /// A deep pass over `deep_window_days`.
+    pub full: bool,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self { resources: Resource::DEFAULT.to_vec(), since: None, full: false }
+    }
+}
+
+/// Progress callbacks, for a progress bar.
+pub trait SyncObserver: Send + Sync {
+    fn started(&self, _resource: Resource, _expected: Option<u64>) {}
+    fn progressed(&self, _resource: Resource, _totals: &RunTotals, _expected: Option<u64>) {}
+    fn finished(&self, _resource: Resource, _totals: &RunTotals, _error: Option<&str>) {}
+}
+
+impl SyncObserver for () {}
+
+/// What a pass did, per resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncOutcome {
+    pub resource: Resource,
+    pub totals: RunTotals,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(
+        "another sync of account '{account}' is running ({}, since {}); it holds the lock until {} unless it finishes first",
+        held.holder, held.acquired_at, held.expires_at
+    )]
+    AlreadyRunning { account: String, held: LeaseHeld },
+    #[error("the sync lock was lost (another process took it after it expired); stopping")]
+    LeaseLost,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Workiz(#[from] workiz::Error),
+}
+
+/// Runs sync passes for one account.
+#[derive(Debug, Clone)]
+pub struct Syncer {
+    store: Store,
+    client: Client,
+    settings: SyncSettings,
+}
+
+struct Run<'a> {
+    syncer: &'a Syncer,
+    lease: &'a Lease,
+    resource: Resource,
+    id: i64,
+    totals: RunTotals,
+    stats_at_start: ClientStats,
+    renewed_at: Instant,
+}
+
+impl Run<'_> {
+    fn account(&self) -> &str {
+        &self.syncer.settings.account
+    }
+
+    async fn store_rejected(&mut self, rejected: Vec<RecordError>) -> Result<(), SyncError> {
+        if rejected.is_empty() {
+            return Ok(());
+        }
+        RecordsRejected { resource: self.resource.name(), count: rejected.len(), first_reason: &rejected[0].reason }.emit();
+        self.totals.rejected += rejected.len() as u64;
+        let rows: Vec<Rejected> =
+            rejected.into_iter().map(|r| Rejected { key: r.key, reason: r.reason, raw: r.raw }).collect();
+        self.syncer.store.reject(self.account(), self.resource.name(), &rows).await?;
+        Ok(())
+    }
+
+    /// Saves progress in the run log and keeps the lease alive.
+    async fn checkpoint(&mut self) -> Result<(), SyncError> {
+        let stats = self.syncer.client.stats() - self.stats_at_start;
+        self.totals.requests = stats.requests;
+        self.totals.throttled = stats.throttled;
+        self.syncer.store.update_run(self.id, &self.totals).await?;
+        if self.renewed_at.elapsed() > self.lease.ttl / 4 {
+            if !self.syncer.store.renew_lease(self.lease).await? {
+                return Err(SyncError::LeaseLost);
+            }
+            self.renewed_at = Instant::now();
+        }
+        Ok(())
+    }
+}
+
+fn split<T: Record>(records: Vec<Result<T, RecordError>>) -> (Vec<T>, Vec<RecordError>) {
+    let mut ok = Vec::with_capacity(records.len());
+    let mut rejected = Vec::new();
+    for record in records {
+        match record {
+            Ok(r) => ok.push(r),
+            Err(e) => rejected.push(e),
+        }
+    }
+    (ok, rejected)
+}
+
+impl Syncer {
+    pub fn new(store: Store, client: Client, settings: SyncSettings) -> Self {
+        Self { store, client, settings }
+    }
+
+    pub fn settings(&self) -> &SyncSettings {
+        &self.settings
+    }
+
+    /// One pass over `options.resources`. A resource that fails is logged as failed and the
+    /// others still run, except when Workiz refuses the token, which no other resource survives.
+    pub async fn run(&self, options: &SyncOptions, observer: &dyn SyncObserver) -> Result<Vec<SyncOutcome>, SyncError> {
+        let account = &self.settings.account;
+        let holder = holder_id();
+        let lease = match self.store.acquire_lease(account, "sync", &holder, self.settings.lease_ttl, is_dead).await? {
+            Ok(lease) => lease,
+            Err(held) => return Err(SyncError::AlreadyRunning { account: account.clone(), held }),
+        };
+        // Whatever was "running" before we held the lease was cut short.
+        let interrupted = self.store.mark_interrupted_runs(account).await?;
+        if interrupted > 0 {
+            tracing::warn!(runs = interrupted, "earlier sync runs were interrupted; this pass completes their work");
+        }
+        let result = self.run_resources(options, observer, &lease).await;
+        if let Err(e) = self.store.release_lease(&lease).await {
+            tracing::warn!(error = %e, "could not release the sync lock; it expires by itself");
+        }
+        result
+    }
+
+    async fn run_resources(
+        &self,
+        options: &SyncOptions,
+        observer: &dyn SyncObserver,
+        lease: &Lease,
+    ) -> Result<Vec<SyncOutcome>, SyncError> {
+        let deep = options.full || options.since.is_some();
+        let mode = if deep { RunMode::Deep } else { RunMode::Recent };
+        let today = self.settings.today();
+        let start = options.since.unwrap_or_else(|| {
+            let days = if options.full { self.settings.deep_window_days } else { self.settings.window_days };
+            today - chrono::Duration::days(i64::from(days))
+        });
+        let mut outcomes = Vec::new();
+        let mut seen = HashSet::new();
+        for resource in options.resources.iter().copied().filter(|r| seen.insert(*r)) {
+            let id = self.store.start_run(&self.settings.account, resource.name(), mode, &lease.holder).await?;
+            let mut run = Run {
+                syncer: self,
+                lease,
+                resource,
+                id,
+                totals: RunTotals::default(),
+                stats_at_start: self.client.stats(),
+                renewed_at: Instant::now(),
+            };
+            observer.started(resource, None);
+            let result = match resource {
+                Resource::Jobs => self.sync_list(&mut run, start, deep, observer, ListKind::Jobs).await,
+                Resource::Leads => self.sync_list(&mut run, start, deep, observer, ListKind::Leads).await,
+                Resource::Team => self.sync_team(&mut run).await,
+                Resource::TimeOff => self.sync_time_off(&mut run).await,
+                Resource::Clients => self.sync_clients(&mut run, observer).await,
+            };
+            let stats = self.client.stats() - run.stats_at_start;
+            run.totals.requests = stats.requests;
+            run.totals.throttled = stats.throttled;
+            let error = result.as_ref().err().map(|e| e.to_string());
+            self.store.finish_run(id, &run.totals, error.as_deref()).await?;
+            RunFinished { resource: resource.name(), totals: &run.totals, error: error.as_deref() }.emit();
+            observer.finished(resource, &run.totals, error.as_deref());
+            outcomes.push(SyncOutcome { resource, totals: run.totals, error });
+            match result {
+                Err(e @ (SyncError::Workiz(workiz::Error::Unauthorized { .. }) | SyncError::LeaseLost)) => return Err(e),
+                Err(SyncError::Store(e)) => return Err(SyncError::Store(e)),
+                _ => {}
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// Jobs or leads from `start` on, a page per batch; a deep pass then marks as deleted the
+    /// stored records of the window that the listing no longer shows.
+    async fn sync_list(
+        &self,
+        run: &mut Run<'_>,
+        start: NaiveDate,
+        deep: bool,
+        observer: &dyn SyncObserver,
+        kind: ListKind,
+    ) -> Result<(), SyncError> {
+        let account = self.settings.account.clone();
+        let tz = self.settings.timezone;
+        let query = ListQuery::since(start);
+        let mut listed: HashSet<String> = HashSet::new();
+        let mut expected = None;
+        macro_rules! drain {
+            ($stream:expr, $to_row:expr, $upsert:ident) => {{
+                let mut pages = std::pin::pin!($stream);
+                while let Some(page) = pages.try_next().await? {
+                    expected = expected.or(page.found);
+                    let (records, rejected) = split(page.records);
+                    run.totals.pages += 1;
+                    run.totals.seen += (records.len() + rejected.len()) as u64;
+                    if deep {
+                        listed.extend(records.iter().map(|r| r.uuid.clone()));
+                        listed.extend(rejected.iter().filter_map(|r| r.key.clone()));
+                    }
+                    let rows = records.iter().map(|r| $to_row(r, tz)).collect();
+                    let counts = self.store.$upsert(&account, rows).await?;
+                    run.totals.inserted += counts.inserted;
+                    run.totals.updated += counts.updated;
+                    run.totals.unchanged += counts.unchanged;
+                    run.store_rejected(rejected).await?;
+                    run.checkpoint().await?;
+                    BatchStored { resource: run.resource.name(), page: page.number, totals: &run.totals }.emit();
+                    observer.progressed(run.resource, &run.totals, expected);
+                }
+            }};
+        }
+        match kind {
+            ListKind::Jobs => drain!(self.client.jobs(query), job_row, upsert_jobs),
+            ListKind::Leads => drain!(self.client.leads(query), lead_row, upsert_leads),
+        }
+        if deep {
+            let table = run.resource.name();
+            let stored = self.store.live_keys_since(&account, table, &start.to_string()).await?;
+            let vanished: Vec<String> = stored.into_iter().filter(|k| !listed.contains(k)).collect();
+            if !vanished.is_empty() {
+                run.totals.deleted = self.store.mark_deleted(&account, table, &vanished).await?;
+                tracing::info!(resource = table, count = run.totals.deleted, "records gone from Workiz marked deleted");
+            }
+        }
+        Ok(())
+    }
+
+    async fn sync_team(&self, run: &mut Run<'_>) -> Result<(), SyncError> {
+        let (members, rejected) = split(self.client.team().await?);
+        run.totals.pages = 1;
+        run.totals.seen = (members.len() + rejected.len()) as u64;
+        let counts = self.store.upsert_team(&self.settings.account, members.iter().map(team_row).collect()).await?;
+        run.totals.inserted = counts.inserted;
+        run.totals.updated = counts.updated;
+        run.totals.unchanged = counts.unchanged;
+        run.store_rejected(rejected).await
+    }
+
+    async fn sync_time_off(&self, run: &mut Run<'_>) -> Result<(), SyncError> {
+        let tz = self.settings.timezone;
+        let (entries, rejected) = split(self.client.time_off().await?);
+        run.totals.pages = 1;
+        run.totals.seen = (entries.len() + rejected.len()) as u64;
+        let rows = entries.iter().map(|e| time_off_row(e, tz)).collect();
+        let counts = self.store.upsert_time_off(&self.settings.account, rows).await?;
+        run.totals.inserted = counts.inserted;
+        run.totals.updated = counts.updated;
+        run.totals.unchanged = counts.unchanged;
+        run.store_rejected(rejected).await
+    }
+
+    /// `Client/get` for client ids seen on jobs and leads: ids never fetched first, newest first,
+    /// then the stalest stored ones, at most `clients_per_run` in all, so that a first sync of
+    /// thousands of clients is spread over many runs instead of holding up jobs and leads.
+    async fn sync_clients(&self, run: &mut Run<'_>, observer: &dyn SyncObserver) -> Result<(), SyncError> {
+        let account = self.settings.account.clone();
+        let cap = self.settings.clients_per_run as i64;
+        let mut ids = self.store.missing_client_ids(&account, cap).await?;
+        if (ids.len() as i64) < cap {
+            let refresh_before = chrono::Utc::now() - chrono::Duration::days(i64::from(self.settings.client_refresh_days));
+            let cutoff = refresh_before.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+            ids.extend(self.store.stalest_client_ids(&account, &cutoff, cap - ids.len() as i64).await?);
+        }
+        let expected = Some(ids.len() as u64);
+        observer.started(run.resource, expected);
+        for chunk in ids.chunks(25) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            let mut rejected = Vec::new();
+            for id in chunk {
+                run.totals.seen += 1;
+                match self.client.client_record(id).await? {
+                    Lookup::Found(client) => rows.push(client_row(&client)),
+                    // Keep a stub, so that an id Workiz no longer knows is not asked for every run.
+                    Lookup::Gone => rows.push(store::ClientRow {
+                        id: id.clone(),
+                        first_name: None,
+                        last_name: None,
+                        company: None,
+                        email: None,
+                        phone: None,
+                        address: None,
+                        city: None,
+                        state: None,
+                        zip: None,
+                        source: None,
+                        raw: serde_json::json!({"Id": id, "missing_in_workiz": true}).to_string(),
+                    }),
+                    Lookup::Rejected(e) => rejected.push(e),
+                }
+            }
+            run.totals.pages += 1;
+            let counts = self.store.upsert_clients(&account, rows).await?;
+            run.totals.inserted += counts.inserted;
+            run.totals.updated += counts.updated;
+            run.totals.unchanged += counts.unchanged;
+            run.store_rejected(rejected).await?;
+            run.checkpoint().await?;
+            observer.progressed(run.resource, &run.totals, expected);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ListKind {
+    Jobs,
+    Leads,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_names_parse_back() {
+        for r in Resource::ALL {
+            assert_eq!(Resource::parse(r.name()), Some(r));
+        }
+        assert_eq!(Resource::parse("Time-Off"), Some(Resource::TimeOff));
+        assert_eq!(Resource::parse("payments"), None);
+    }
+}

@@ -1,0 +1,298 @@
+//! The sync story, on SQLite always and on PostgreSQL when `WORKIZ_METRICS_TEST_PG` holds its URL
+//! (`.ci/run` sets it). Each test uses its own account id, so tests share one PostgreSQL database.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use ingest::{Resource, SyncError, SyncOptions, SyncSettings, Syncer};
+use store::{RunStatus, Store};
+use workiz::{ApiToken, Client, ClientConfig, RetryPolicy};
+use workiz_sim::{Fault, FaultRates, SimConfig, SimJob, SimLead, Simulator};
+
+fn last_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")
+}
+
+/// Every backend under test: a fresh SQLite file, and PostgreSQL when configured.
+async fn backends() -> Vec<(tempfile::TempDir, Store)> {
+    let mut stores = Vec::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("story.db").display());
+    stores.push((dir, Store::connect(&url).await.expect("sqlite")));
+    if let Ok(url) = std::env::var("WORKIZ_METRICS_TEST_PG") {
+        let dir = tempfile::tempdir().expect("tempdir");
+        stores.push((dir, Store::connect(&url).await.expect("postgres (WORKIZ_METRICS_TEST_PG)")));
+    }
+    stores
+}
+
+fn unique_account(test: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{test}-{nanos}")
+}
+
+fn sim_config(days: u32) -> SimConfig {
+    let mut config = SimConfig::new(11, days, last_day());
+    config.rate_limit = None;
+    config
+}
+
+fn client(sim: &Simulator) -> Client {
+    let mut config = ClientConfig::new(sim.base_url(), ApiToken::parse(sim.token()).expect("token"));
+    config.rate_limit = None;
+    config.timeout = Duration::from_millis(500);
+    config.retry = RetryPolicy {
+        max_retries: 10,
+        min_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(10),
+        throttle_pause: Duration::from_millis(5),
+    };
+    Client::new(config).expect("client")
+}
+
+fn syncer(store: &Store, sim: &Simulator, account: &str) -> Syncer {
+    let mut settings = SyncSettings::new(account, "America/New_York".parse().expect("tz"));
+    settings.today = Some(last_day());
+    Syncer::new(store.clone(), client(sim), settings)
+}
+
+fn since(days: i64) -> SyncOptions {
+    SyncOptions {
+        resources: vec![Resource::Jobs, Resource::Leads, Resource::Team, Resource::TimeOff],
+        since: Some(last_day() - chrono::Duration::days(days)),
+        full: false,
+    }
+}
+
+fn time_text(t: Option<chrono::NaiveDateTime>) -> Option<String> {
+    t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+}
+
+/// The store holds exactly the simulator's jobs and leads of the window, field by field.
+async fn assert_store_equals_truth(store: &Store, account: &str, sim: &Simulator, from: NaiveDate) {
+    let start = from.and_hms_opt(0, 0, 0).expect("time");
+    let (jobs, leads): (Vec<SimJob>, Vec<SimLead>) = sim.with_truth(|a| {
+        (
+            a.jobs.iter().filter(|j| j.list_time() >= start).cloned().collect(),
+            a.leads.iter().filter(|l| l.list_time().is_some_and(|t| t >= start)).cloned().collect(),
+        )
+    });
+    let stored: HashMap<String, store::StoredJob> =
+        store.jobs(account).await.expect("jobs").into_iter().map(|j| (j.row.uuid.clone(), j)).collect();
+    let live = stored.values().filter(|j| j.deleted_at.is_none()).count();
+    assert_eq!(live, jobs.len(), "live jobs in the store");
+    for truth in &jobs {
+        let job = &stored.get(&truth.uuid).unwrap_or_else(|| panic!("job {} missing", truth.uuid)).row;
+        let uuid = &truth.uuid;
+        assert_eq!(job.serial_id, Some(truth.serial_id.to_string()), "{uuid}");
+        assert_eq!(job.status.as_deref(), Some(truth.status.as_str()), "{uuid}");
+        assert_eq!(job.job_type.as_deref(), Some(truth.job_type.trim()), "{uuid}");
+        assert_eq!(job.source, truth.source, "{uuid}");
+        assert_eq!(job.scheduled_at, time_text(truth.scheduled), "{uuid}");
+        assert_eq!(job.created_at, time_text(Some(truth.created)), "{uuid}");
+        assert_eq!(job.day, Some(truth.list_time().date().to_string()), "{uuid}");
+        assert_eq!(job.total_cents, Some(truth.total_cents), "{uuid}");
+        assert_eq!(job.amount_due_cents, Some(truth.amount_due_cents), "{uuid}");
+        assert_eq!(job.paid_cents, Some(truth.paid_cents()), "{uuid}");
+        assert_eq!(job.client_id, Some(truth.client_id.to_string()), "{uuid}");
+        let names: Vec<&str> = truth.team.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(job.team.as_deref().unwrap_or(""), names.join(", "), "{uuid}");
+        for (key, value) in &truth.custom {
+            assert!(job.raw.contains(key.as_str()) && job.raw.contains(value.as_str()), "{uuid} keeps {key}");
+        }
+    }
+    let stored_leads: HashMap<String, store::StoredLead> =
+        store.leads(account).await.expect("leads").into_iter().map(|l| (l.row.uuid.clone(), l)).collect();
+    assert_eq!(stored_leads.values().filter(|l| l.deleted_at.is_none()).count(), leads.len(), "live leads");
+    for truth in &leads {
+        let lead = &stored_leads.get(&truth.uuid).unwrap_or_else(|| panic!("lead {} missing", truth.uuid)).row;
+        assert_eq!(lead.status.as_deref(), Some(truth.status.as_str()), "{}", truth.uuid);
+        assert_eq!(lead.source, truth.source, "{}", truth.uuid);
+        assert_eq!(lead.lead_type.as_deref(), Some(truth.lead_type.as_str()));
+        assert_eq!(lead.created_at, time_text(truth.created), "{}", truth.uuid);
+        assert_eq!(lead.day, truth.created.or(truth.scheduled).map(|t| t.date().to_string()), "{}", truth.uuid);
+        assert_eq!(lead.phone_digits, Some(truth.phone.chars().filter(char::is_ascii_digit).collect()));
+    }
+}
+
+#[tokio::test]
+async fn a_sync_under_every_fault_ends_equal_to_the_ground_truth() {
+    for (_dir, store) in backends().await {
+        let mut config = sim_config(120);
+        config.faults = FaultRates { timeout: 0.01, ..FaultRates::chaos() };
+        config.stall = Duration::from_secs(2);
+        let sim = Simulator::start_local(config).await.expect("sim");
+        let account = unique_account("chaos");
+        let syncer = syncer(&store, &sim, &account);
+        let options = since(119);
+        let first = syncer.run(&options, &()).await.expect("first pass");
+        assert!(first.iter().all(|o| o.error.is_none()), "{first:?}");
+        assert!(sim.stats().faults > 0 && sim.stats().changes > 0, "{:?}", sim.stats());
+        // Records changed behind pages already read are picked up by the next pass, as they would
+        // be by the next scheduled run.
+        let second = syncer.run(&options, &()).await.expect("second pass");
+        assert!(second.iter().all(|o| o.error.is_none()), "{second:?}");
+        assert_store_equals_truth(&store, &account, &sim, options.since.expect("since")).await;
+        let runs = store.runs(&account, 20).await.expect("runs");
+        assert_eq!(runs.len(), 8);
+        assert!(runs.iter().all(|r| r.status == RunStatus::Ok));
+        let jobs_runs: Vec<_> = runs.iter().filter(|r| r.resource == "jobs").collect();
+        assert!(jobs_runs.iter().any(|r| r.totals.throttled > 0 || r.totals.requests > r.totals.pages));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_second_pass_changes_nothing_and_counts_it() {
+    for (_dir, store) in backends().await {
+        let sim = Simulator::start_local(sim_config(60)).await.expect("sim");
+        let account = unique_account("idempotent");
+        let syncer = syncer(&store, &sim, &account);
+        let first = syncer.run(&since(59), &()).await.expect("first");
+        let jobs = &first[0];
+        assert_eq!(jobs.resource, Resource::Jobs);
+        assert_eq!(jobs.totals.inserted, jobs.totals.seen);
+        let second = syncer.run(&since(59), &()).await.expect("second");
+        for outcome in &second {
+            assert_eq!(outcome.totals.inserted + outcome.totals.updated, 0, "{outcome:?}");
+            assert_eq!(outcome.totals.unchanged, outcome.totals.seen, "{outcome:?}");
+        }
+        // An edit in Workiz is one update.
+        let uuid = sim.mutate(|a, _| {
+            let last = a.jobs.len() - 1;
+            let job = &mut a.jobs[last];
+            job.status = "Canceled".into();
+            job.uuid.clone()
+        });
+        let third = syncer.run(&since(59), &()).await.expect("third");
+        assert_eq!(third[0].totals.updated, 1);
+        let stored = store.jobs(&account).await.expect("jobs");
+        assert_eq!(stored.iter().find(|j| j.row.uuid == uuid).and_then(|j| j.row.status.clone()).as_deref(), Some("Canceled"));
+        assert_store_equals_truth(&store, &account, &sim, last_day() - chrono::Duration::days(59)).await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_deep_pass_marks_vanished_records_deleted_and_keeps_them() {
+    for (_dir, store) in backends().await {
+        let sim = Simulator::start_local(sim_config(90)).await.expect("sim");
+        let account = unique_account("deep");
+        let syncer = syncer(&store, &sim, &account);
+        syncer.run(&since(89), &()).await.expect("first");
+        let gone = sim.with_truth(|a| a.jobs[10].uuid.clone());
+        sim.mutate(|a, _| a.delete_job(&gone));
+        // The default pass never deletes: a job missing from a short window is not proof.
+        let recent = SyncOptions { resources: vec![Resource::Jobs], since: None, full: false };
+        syncer.run(&recent, &()).await.expect("recent");
+        assert!(store.jobs(&account).await.expect("jobs").iter().all(|j| j.deleted_at.is_none()));
+        let deep = SyncOptions { resources: vec![Resource::Jobs], since: Some(last_day() - chrono::Duration::days(89)), full: false };
+        let outcome = syncer.run(&deep, &()).await.expect("deep");
+        assert_eq!(outcome[0].totals.deleted, 1);
+        let stored = store.jobs(&account).await.expect("jobs");
+        let row = stored.iter().find(|j| j.row.uuid == gone).expect("the row is kept");
+        assert!(row.deleted_at.is_some());
+        assert_eq!(stored.iter().filter(|j| j.deleted_at.is_some()).count(), 1);
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unreadable_record_is_kept_aside_and_the_rest_is_stored() {
+    for (_dir, store) in backends().await {
+        let sim = Simulator::start_local(sim_config(30)).await.expect("sim");
+        let account = unique_account("rejected");
+        let broken = sim.with_truth(|a| a.jobs[a.jobs.len() - 3].uuid.clone());
+        sim.mutate(|a, _| {
+            if let Some(job) = a.job_mut(&broken) {
+                job.wire_overrides.push(("JobDateTime".into(), serde_json::json!("next tuesday")));
+            }
+        });
+        let syncer = syncer(&store, &sim, &account);
+        let outcome = syncer.run(&since(29), &()).await.expect("sync");
+        assert_eq!(outcome[0].totals.rejected, 1);
+        assert!(outcome[0].error.is_none());
+        let rejected = store.rejected(&account, "jobs").await.expect("rejected");
+        assert_eq!(rejected.len(), 1);
+        assert_eq!(rejected[0].key.as_deref(), Some(broken.as_str()));
+        assert!(rejected[0].reason.contains("JobDateTime") && rejected[0].raw.contains("next tuesday"));
+        let stored = store.jobs(&account).await.expect("jobs");
+        let expected = sim.with_truth(|a| {
+            let start = (last_day() - chrono::Duration::days(29)).and_hms_opt(0, 0, 0).expect("t");
+            a.jobs.iter().filter(|j| j.list_time() >= start).count()
+        });
+        assert_eq!(stored.len(), expected - 1);
+        // Seen again, it is counted again but stored once.
+        syncer.run(&since(29), &()).await.expect("again");
+        assert_eq!(store.rejected(&account, "jobs").await.expect("rejected").len(), 1);
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn two_syncs_at_once_do_not_both_run() {
+    for (_dir, store) in backends().await {
+        let mut config = sim_config(60);
+        config.latency = Duration::from_millis(20);
+        let sim = Simulator::start_local(config).await.expect("sim");
+        let account = unique_account("concurrent");
+        let a = syncer(&store, &sim, &account);
+        let b = syncer(&store, &sim, &account);
+        let options = since(59);
+        let (ra, rb) = tokio::join!(a.run(&options, &()), b.run(&options, &()));
+        let (ok, refused): (Vec<_>, Vec<_>) = [ra, rb].into_iter().partition(Result::is_ok);
+        assert_eq!(ok.len(), 1, "exactly one runs");
+        let message = refused.into_iter().next().and_then(Result::err).map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("another sync"), "{message}");
+        // Once it is done, the lease is free again.
+        a.run(&options, &()).await.expect("after");
+        assert_store_equals_truth(&store, &account, &sim, last_day() - chrono::Duration::days(59)).await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn clients_are_fetched_new_first_and_capped_per_run() {
+    for (_dir, store) in backends().await {
+        let sim = Simulator::start_local(sim_config(30)).await.expect("sim");
+        let account = unique_account("clients");
+        let mut s = SyncSettings::new(&account, "UTC".parse().expect("tz"));
+        s.today = Some(last_day());
+        s.clients_per_run = 40;
+        let syncer = Syncer::new(store.clone(), client(&sim), s);
+        syncer.run(&since(29), &()).await.expect("jobs and leads");
+        let referenced = store.missing_client_ids(&account, 10_000).await.expect("ids").len() as u64;
+        assert!(referenced > 80, "{referenced}");
+        let clients = SyncOptions { resources: vec![Resource::Clients], since: None, full: false };
+        let mut fetched = 0;
+        while fetched < referenced {
+            let outcome = syncer.run(&clients, &()).await.expect("clients");
+            assert!(outcome[0].totals.seen <= 40);
+            assert_eq!(outcome[0].totals.inserted, outcome[0].totals.seen, "only new ids while some are missing");
+            fetched += outcome[0].totals.inserted;
+        }
+        assert_eq!(store.row_count(&account, "clients").await.expect("count") as u64, referenced);
+        assert!(store.missing_client_ids(&account, 10).await.expect("ids").is_empty());
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_refused_token_stops_the_pass_with_one_clear_error() {
+    for (_dir, store) in backends().await {
+        let sim = Simulator::start_local(sim_config(5)).await.expect("sim");
+        let account = unique_account("auth");
+        let mut config = ClientConfig::new(sim.base_url(), ApiToken::parse("api_wrong").expect("token"));
+        config.rate_limit = None;
+        let syncer = Syncer::new(store.clone(), Client::new(config).expect("client"), SyncSettings::new(&account, chrono_tz::UTC));
+        let err = syncer.run(&SyncOptions::default(), &()).await.expect_err("refused");
+        assert!(matches!(err, SyncError::Workiz(workiz::Error::Unauthorized { .. })), "{err}");
+        assert!(err.to_string().contains("WORKIZ_API_TOKEN"));
+        let runs = store.runs(&account, 10).await.expect("runs");
+        assert_eq!(runs.len(), 1, "no other resource was tried");
+        assert_eq!(runs[0].status, RunStatus::Failed);
+        sim.script_faults([Fault::InternalError]);
+        store.close().await;
+    }
+}

@@ -1,0 +1,71 @@
+//! Embedded migrations, one list per backend, applied in order at start-up, each in a transaction.
+
+use sqlx::Executor;
+
+use crate::backend::{Backend, Store};
+use crate::error::StoreError;
+
+const SQLITE: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/sqlite/0001_init.sql"))];
+const POSTGRES: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/postgres/0001_init.sql"))];
+
+pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
+    let migrations = match store.backend() {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    let fail = |version: &str| {
+        let url = store.url().to_owned();
+        let version = version.to_owned();
+        move |source| StoreError::Migrate { url, version, source }
+    };
+    let mut conn = store.write.acquire().await?;
+    // Two processes starting at once on PostgreSQL must not both migrate (even creating the
+    // bookkeeping table races in the catalog).
+    if store.backend() == Backend::Postgres {
+        conn.execute("SELECT pg_advisory_lock(727274)").await?;
+    }
+    let result = async {
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .await
+            .map_err(fail("schema_migrations"))?;
+        apply(&mut conn, migrations, store).await
+    }
+    .await;
+    if store.backend() == Backend::Postgres {
+        conn.execute("SELECT pg_advisory_unlock(727274)").await?;
+    }
+    result
+}
+
+async fn apply(
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
+    migrations: &'static [(&'static str, &'static str)],
+    store: &Store,
+) -> Result<(), StoreError> {
+    let applied: Vec<String> = sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
+        .fetch_all(&mut **conn)
+        .await?;
+    if let Some(last) = applied.last() {
+        if !migrations.iter().any(|(v, _)| v == last) {
+            let known = migrations.last().map(|(v, _)| (*v).to_owned()).unwrap_or_default();
+            return Err(StoreError::TooNew { found: last.clone(), known });
+        }
+    }
+    for (version, sql) in migrations {
+        if applied.iter().any(|a| a == version) {
+            continue;
+        }
+        let fail = |source| StoreError::Migrate { url: store.url().to_owned(), version: (*version).to_owned(), source };
+        let mut tx = sqlx::Connection::begin(&mut **conn).await.map_err(fail)?;
+        tx.execute(*sql).await.map_err(fail)?;
+        sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+            .bind(*version)
+            .bind(crate::now_text())
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
+        tracing::info!(version, "migration applied");
+    }
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! Writes by record type, and the reads that sync, status and tests need.
+
+// Dynamic SQL here is built from the fixed table and column names above, never from input.
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::backend::Store;
+use crate::error::StoreError;
+use crate::rows::{CallRow, ClientRow, JobRow, LeadRow, PaymentRow, SpendRow, TeamMemberRow, TimeOffRow};
+use crate::upsert::UpsertCounts;
+
+/// A stored job with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredJob {
+    pub row: JobRow,
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredLead {
+    pub row: LeadRow,
+    pub deleted_at: Option<String>,
+}
+
+/// Rows per table, live and marked deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceCounts {
+    pub table: &'static str,
+    pub live: i64,
+    pub deleted: i64,
+    /// The newest `updated_at`: when this table last changed.
+    pub last_change: Option<String>,
+}
+
+/// Tables whose records can vanish from Workiz and are soft-deleted.
+const SOFT_DELETE_TABLES: [(&str, &str); 2] = [("jobs", "uuid"), ("leads", "uuid")];
+
+fn origin(text: &str) -> crate::Origin {
+    match text {
+        "csv" => crate::Origin::Csv,
+        "webhook" => crate::Origin::Webhook,
+        _ => crate::Origin::Api,
+    }
+}
+
+impl Store {
+    pub async fn upsert_jobs(&self, account: &str, rows: Vec<JobRow>) -> Result<UpsertCounts, StoreError> {
+        self.upsert(account, rows).await
+    }
+
+    pub async fn upsert_leads(&self, account: &str, rows: Vec<LeadRow>) -> Result<UpsertCounts, StoreError> {
+        self.upsert(account, rows).await
+    }
+
+    pub async fn upsert_calls(&self, account: &str, rows: Vec<CallRow>) -> Result<UpsertCounts, StoreError> {
+        self.upsert(account, rows).await
+    }
+
+    pub async fn upsert_payments(&self, account: &str, rows: Vec<PaymentRow>) -> Result<UpsertCounts, StoreError> {
+        self.upsert(account, rows).await
+    }
+
+    pub async fn upsert_spend(&self, account: &str, rows: Vec<SpendRow>) -> Result<UpsertCounts, StoreError> {
+        self.upsert(account, rows).await
+    }
+
+    pub async fn upsert_team(&self, account: &str, rows: Vec<TeamMemberRow>) -> Result<UpsertCounts, StoreError> {
+        self.upsert(account, rows).await
+    }
+
+    pub async fn upsert_time_off(&self, account: &str, rows: Vec<TimeOffRow>) -> Result<UpsertCounts, StoreError> {
+        self.upsert(account, rows).await
+    }
+
+    pub async fn upsert_clients(&self, account: &str, rows: Vec<ClientRow>) -> Result<UpsertCounts, StoreError> {
+        self.upsert(account, rows).await
+    }
+
+    /// Keys of live rows whose day is on or after `from_day` (the window a deep pass re-read).
+    pub async fn live_keys_since(&self, account: &str, table: &str, from_day: &str) -> Result<Vec<String>, StoreError> {
+        let (table, key) = soft_delete_table(table)?;
+        let sql = format!(
+            "SELECT {key} FROM {table} WHERE account_id = $1 AND day >= $2 AND deleted_at IS NULL AND origin = 'api'"
+        );
+        Ok(sqlx::query_scalar(AssertSqlSafe(sql)).bind(account.to_owned()).bind(from_day.to_owned()).fetch_all(&self.read).await?)
+    }
+
+    /// Marks rows deleted (never removes them), in batches.
+    pub async fn mark_deleted(&self, account: &str, table: &str, keys: &[String]) -> Result<u64, StoreError> {
+        let (table, key) = soft_delete_table(table)?;
+        let now = crate::now_text();
+        let mut marked = 0;
+        for chunk in keys.chunks(500) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let sql = format!(
+                "UPDATE {table} SET deleted_at = $1 WHERE account_id = $2 AND deleted_at IS NULL AND {key} IN ({})",
+                list.join(", ")
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now.clone()).bind(account.to_owned());
+            for k in chunk {
+                query = query.bind(k.clone());
+            }
+            marked += query.execute(&self.write).await?.rows_affected();
+        }
+        Ok(marked)
+    }
+
+    /// Client ids referenced by jobs and leads that the clients table lacks, newest records first.
+    pub async fn missing_client_ids(&self, account: &str, limit: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT client_id FROM (SELECT client_id, MAX(day) AS latest FROM \
+             (SELECT client_id, day FROM jobs WHERE account_id = $1 UNION ALL \
+              SELECT client_id, day FROM leads WHERE account_id = $1) AS refs \
+             WHERE client_id IS NOT NULL AND client_id NOT IN (SELECT id FROM clients WHERE account_id = $1) \
+             GROUP BY client_id) AS missing ORDER BY latest DESC, client_id LIMIT $2",
+        )
+        .bind(account.to_owned())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Client ids fetched longest ago, for a slow refresh.
+    pub async fn stalest_client_ids(&self, account: &str, older_than: &str, limit: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM clients WHERE account_id = $1 AND updated_at < $2 ORDER BY updated_at, id LIMIT $3",
+        )
+        .bind(account.to_owned())
+        .bind(older_than.to_owned())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn counts(&self, account: &str) -> Result<Vec<ResourceCounts>, StoreError> {
+        let tables = ["jobs", "leads", "calls", "payments", "spend", "team_members", "time_off", "clients"];
+        let mut counts = Vec::with_capacity(tables.len());
+        for table in tables {
+            let sql = format!(
+                "SELECT SUM(CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END) AS live, \
+                 SUM(CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END) AS deleted, MAX(updated_at) AS last_change \
+                 FROM {table} WHERE account_id = $1"
+            );
+            let row = sqlx::query(AssertSqlSafe(sql)).bind(account.to_owned()).fetch_one(&self.read).await?;
+            counts.push(ResourceCounts {
+                table,
+                live: row.try_get::<Option<i64>, _>("live")?.unwrap_or(0),
+                deleted: row.try_get::<Option<i64>, _>("deleted")?.unwrap_or(0),
+                last_change: row.try_get("last_change")?,
+            });
+        }
+        Ok(counts)
+    }
+
+    pub async fn rejected_count(&self, account: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM rejected_records WHERE account_id = $1")
+            .bind(account.to_owned())
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    /// Every job of the account, deleted ones included, by UUID.
+    pub async fn jobs(&self, account: &str) -> Result<Vec<StoredJob>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT uuid, serial_id, status, sub_status, job_type, source, scheduled_at, created_at, day, client_id, \
+             total_cents, amount_due_cents, paid_cents, phone, team, origin, raw, deleted_at \
+             FROM jobs WHERE account_id = $1 ORDER BY uuid",
+        )
+        .bind(account.to_owned())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredJob {
+                    row: JobRow {
+                        uuid: r.try_get("uuid")?,
+                        serial_id: r.try_get("serial_id")?,
+                        status: r.try_get("status")?,
+                        sub_status: r.try_get("sub_status")?,
+                        job_type: r.try_get("job_type")?,
+                        source: r.try_get("source")?,
+                        scheduled_at: r.try_get("scheduled_at")?,
+                        created_at: r.try_get("created_at")?,
+                        day: r.try_get("day")?,
+                        client_id: r.try_get("client_id")?,
+                        total_cents: r.try_get("total_cents")?,
+                        amount_due_cents: r.try_get("amount_due_cents")?,
+                        paid_cents: r.try_get("paid_cents")?,
+                        phone: r.try_get("phone")?,
+                        team: r.try_get("team")?,
+                        origin: origin(&r.try_get::<String, _>("origin")?),
+                        raw: r.try_get("raw")?,
+                    },
+                    deleted_at: r.try_get("deleted_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Every lead of the account, deleted ones included, by UUID.
+    pub async fn leads(&self, account: &str) -> Result<Vec<StoredLead>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT uuid, serial_id, status, lead_type, source, scheduled_at, created_at, day, client_id, \
+             phone_digits, total_cents, origin, raw, deleted_at FROM leads WHERE account_id = $1 ORDER BY uuid",
+        )
+        .bind(account.to_owned())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredLead {
+                    row: LeadRow {
+                        uuid: r.try_get("uuid")?,
+                        serial_id: r.try_get("serial_id")?,
+                        status: r.try_get("status")?,
+                        lead_type: r.try_get("lead_type")?,
+                        source: r.try_get("source")?,
+                        scheduled_at: r.try_get("scheduled_at")?,
+                        created_at: r.try_get("created_at")?,
+                        day: r.try_get("day")?,
+                        client_id: r.try_get("client_id")?,
+                        phone_digits: r.try_get("phone_digits")?,
+                        total_cents: r.try_get("total_cents")?,
+                        origin: origin(&r.try_get::<String, _>("origin")?),
+                        raw: r.try_get("raw")?,
+                    },
+                    deleted_at: r.try_get("deleted_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// How many rows a table holds for the account (deleted included).
+    pub async fn row_count(&self, account: &str, table: &str) -> Result<i64, StoreError> {
+        let tables = ["jobs", "leads", "calls", "payments", "spend", "team_members", "time_off", "clients"];
+        let Some(table) = tables.iter().find(|t| **t == table) else {
+            return Err(StoreError::Query(sqlx::Error::Protocol(format!("unknown table {table}"))));
+        };
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE account_id = $1");
+        Ok(sqlx::query_scalar(AssertSqlSafe(sql)).bind(account.to_owned()).fetch_one(&self.read).await?)
+    }
+}
+
+fn soft_delete_table(table: &str) -> Result<(&'static str, &'static str), StoreError> {
+    SOFT_DELETE_TABLES
+        .iter()
+        .find(|(t, _)| *t == table)
+        .copied()
+        .ok_or_else(|| StoreError::Query(sqlx::Error::Protocol(format!("{table} has no soft delete"))))
+}

@@ -1,0 +1,405 @@
+//! The typed rows the store writes. Each carries its raw record beside its typed columns.
+
+use crate::upsert::{TableDef, Upsertable, Val};
+
+/// Where a record came from. The API wins over a CSV import of the same record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Api,
+    Webhook,
+    Csv,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Webhook => "webhook",
+            Self::Csv => "csv",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRow {
+    pub uuid: String,
+    pub serial_id: Option<String>,
+    pub status: Option<String>,
+    pub sub_status: Option<String>,
+    pub job_type: Option<String>,
+    pub source: Option<String>,
+    /// Local wall clock, `YYYY-MM-DD HH:MM:SS`.
+    pub scheduled_at: Option<String>,
+    pub created_at: Option<String>,
+    /// The job's local day: scheduled, else created.
+    pub day: Option<String>,
+    pub client_id: Option<String>,
+    pub total_cents: Option<i64>,
+    pub amount_due_cents: Option<i64>,
+    /// total − amount due, or the CSV's Amount Paid.
+    pub paid_cents: Option<i64>,
+    pub phone: Option<String>,
+    /// Technician names, comma-joined.
+    pub team: Option<String>,
+    pub origin: Origin,
+    pub raw: String,
+}
+
+const JOBS: TableDef = TableDef {
+    name: "jobs",
+    keys: &["uuid"],
+    columns: &[
+        "serial_id",
+        "status",
+        "sub_status",
+        "job_type",
+        "source",
+        "scheduled_at",
+        "created_at",
+        "day",
+        "client_id",
+        "total_cents",
+        "amount_due_cents",
+        "paid_cents",
+        "phone",
+        "team",
+    ],
+};
+
+impl Upsertable for JobRow {
+    const TABLE: TableDef = JOBS;
+    fn key(&self) -> String {
+        self.uuid.clone()
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn values(self) -> Vec<Val> {
+        vec![
+            Val::text(self.uuid),
+            Val::Text(self.serial_id),
+            Val::Text(self.status),
+            Val::Text(self.sub_status),
+            Val::Text(self.job_type),
+            Val::Text(self.source),
+            Val::Text(self.scheduled_at),
+            Val::Text(self.created_at),
+            Val::Text(self.day),
+            Val::Text(self.client_id),
+            Val::Int(self.total_cents),
+            Val::Int(self.amount_due_cents),
+            Val::Int(self.paid_cents),
+            Val::Text(self.phone),
+            Val::Text(self.team),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadRow {
+    pub uuid: String,
+    pub serial_id: Option<String>,
+    pub status: Option<String>,
+    pub lead_type: Option<String>,
+    pub source: Option<String>,
+    pub scheduled_at: Option<String>,
+    pub created_at: Option<String>,
+    /// The lead's local day: created, else scheduled.
+    pub day: Option<String>,
+    pub client_id: Option<String>,
+    /// The phone number's digits only, to link calls to leads.
+    pub phone_digits: Option<String>,
+    pub total_cents: Option<i64>,
+    pub origin: Origin,
+    pub raw: String,
+}
+
+impl Upsertable for LeadRow {
+    const TABLE: TableDef = TableDef {
+        name: "leads",
+        keys: &["uuid"],
+        columns: &[
+            "serial_id",
+            "status",
+            "lead_type",
+            "source",
+            "scheduled_at",
+            "created_at",
+            "day",
+            "client_id",
+            "phone_digits",
+            "total_cents",
+        ],
+    };
+    fn key(&self) -> String {
+        self.uuid.clone()
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn values(self) -> Vec<Val> {
+        vec![
+            Val::text(self.uuid),
+            Val::Text(self.serial_id),
+            Val::Text(self.status),
+            Val::Text(self.lead_type),
+            Val::Text(self.source),
+            Val::Text(self.scheduled_at),
+            Val::Text(self.created_at),
+            Val::Text(self.day),
+            Val::Text(self.client_id),
+            Val::Text(self.phone_digits),
+            Val::Int(self.total_cents),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRow {
+    pub call_id: String,
+    pub started_at: Option<String>,
+    pub day: Option<String>,
+    pub flow: Option<String>,
+    pub ad_group: Option<String>,
+    /// `Ad group` if set, else `Flow`.
+    pub source: Option<String>,
+    pub answered: Option<bool>,
+    pub job_uuid: Option<String>,
+    pub from_digits: Option<String>,
+    pub duration_secs: Option<i64>,
+    pub origin: Origin,
+    pub raw: String,
+}
+
+impl Upsertable for CallRow {
+    const TABLE: TableDef = TableDef {
+        name: "calls",
+        keys: &["call_id"],
+        columns: &["started_at", "day", "flow", "ad_group", "source", "answered", "job_uuid", "from_digits", "duration_secs"],
+    };
+    fn key(&self) -> String {
+        self.call_id.clone()
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn values(self) -> Vec<Val> {
+        vec![
+            Val::text(self.call_id),
+            Val::Text(self.started_at),
+            Val::Text(self.day),
+            Val::Text(self.flow),
+            Val::Text(self.ad_group),
+            Val::Text(self.source),
+            Val::Bool(self.answered),
+            Val::Text(self.job_uuid),
+            Val::Text(self.from_digits),
+            Val::Int(self.duration_secs),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub payment_id: String,
+    pub job_uuid: Option<String>,
+    pub paid_at: Option<String>,
+    pub day: Option<String>,
+    pub amount_cents: i64,
+    pub tip_cents: Option<i64>,
+    pub method: Option<String>,
+    pub origin: Origin,
+    pub raw: String,
+}
+
+impl Upsertable for PaymentRow {
+    const TABLE: TableDef = TableDef {
+        name: "payments",
+        keys: &["payment_id"],
+        columns: &["job_uuid", "paid_at", "day", "amount_cents", "tip_cents", "method"],
+    };
+    fn key(&self) -> String {
+        self.payment_id.clone()
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn values(self) -> Vec<Val> {
+        vec![
+            Val::text(self.payment_id),
+            Val::Text(self.job_uuid),
+            Val::Text(self.paid_at),
+            Val::Text(self.day),
+            Val::Int(Some(self.amount_cents)),
+            Val::Int(self.tip_cents),
+            Val::Text(self.method),
+        ]
+    }
+}
+
+/// A marketing-spend entry: `amount_cents` spread evenly over `date_from..=date_to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpendRow {
+    pub source: String,
+    pub date_from: String,
+    pub date_to: String,
+    /// Empty when the file had no campaign.
+    pub campaign: String,
+    pub amount_cents: i64,
+    pub raw: String,
+}
+
+impl Upsertable for SpendRow {
+    const TABLE: TableDef = TableDef {
+        name: "spend",
+        keys: &["source", "date_from", "date_to", "campaign"],
+        columns: &["amount_cents"],
+    };
+    fn key(&self) -> String {
+        format!("{}|{}|{}|{}", self.source, self.date_from, self.date_to, self.campaign)
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn origin(&self) -> Origin {
+        Origin::Csv
+    }
+    fn values(self) -> Vec<Val> {
+        vec![
+            Val::text(self.source),
+            Val::text(self.date_from),
+            Val::text(self.date_to),
+            Val::text(self.campaign),
+            Val::Int(Some(self.amount_cents)),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamMemberRow {
+    pub id: String,
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub field_tech: Option<bool>,
+    pub active: Option<bool>,
+    pub raw: String,
+}
+
+impl Upsertable for TeamMemberRow {
+    const TABLE: TableDef =
+        TableDef { name: "team_members", keys: &["id"], columns: &["name", "role", "email", "field_tech", "active"] };
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn origin(&self) -> Origin {
+        Origin::Api
+    }
+    fn values(self) -> Vec<Val> {
+        vec![
+            Val::text(self.id),
+            Val::Text(self.name),
+            Val::Text(self.role),
+            Val::Text(self.email),
+            Val::Bool(self.field_tech),
+            Val::Bool(self.active),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeOffRow {
+    pub entry_key: String,
+    pub user_name: String,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub raw: String,
+}
+
+impl Upsertable for TimeOffRow {
+    const TABLE: TableDef =
+        TableDef { name: "time_off", keys: &["entry_key"], columns: &["user_name", "starts_at", "ends_at"] };
+    fn key(&self) -> String {
+        self.entry_key.clone()
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn origin(&self) -> Origin {
+        Origin::Api
+    }
+    fn values(self) -> Vec<Val> {
+        vec![Val::text(self.entry_key), Val::text(self.user_name), Val::Text(self.starts_at), Val::Text(self.ends_at)]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRow {
+    pub id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<String>,
+    pub source: Option<String>,
+    pub raw: String,
+}
+
+impl Upsertable for ClientRow {
+    const TABLE: TableDef = TableDef {
+        name: "clients",
+        keys: &["id"],
+        columns: &["first_name", "last_name", "company", "email", "phone", "address", "city", "state", "zip", "source"],
+    };
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn origin(&self) -> Origin {
+        Origin::Api
+    }
+    fn values(self) -> Vec<Val> {
+        vec![
+            Val::text(self.id),
+            Val::Text(self.first_name),
+            Val::Text(self.last_name),
+            Val::Text(self.company),
+            Val::Text(self.email),
+            Val::Text(self.phone),
+            Val::Text(self.address),
+            Val::Text(self.city),
+            Val::Text(self.state),
+            Val::Text(self.zip),
+            Val::Text(self.source),
+        ]
+    }
+}
+
+/// A record that could not be decoded or parsed, kept aside with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub key: Option<String>,
+    pub reason: String,
+    pub raw: String,
+}
