@@ -1,6 +1,7 @@
 //! The raw command line, as clap parses it. Validation into settings happens in the commands.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
@@ -28,6 +29,18 @@ pub struct GlobalArgs {
     /// Log lines as text or as JSON objects.
     #[arg(long, global = true, value_enum, default_value = "text", env = "WORKIZ_METRICS_LOG_FORMAT")]
     pub log_format: LogFormat,
+    /// The settings file (default: workiz-metrics.toml in the current folder, if present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB [env: DATABASE_URL] [default: sqlite://workiz-metrics.db]
+    #[arg(long, global = true, value_name = "URL")]
+    pub db: Option<String>,
+    /// Workiz API base URL, without the token [env: WORKIZ_API_BASE] [default: https://api.workiz.com/api/v1]
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// The account's IANA time zone, for timestamps that carry a zone [env: WORKIZ_TIMEZONE] [default: UTC]
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -38,6 +51,10 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// One sync pass of the Workiz API into the database.
+    Sync(SyncArgs),
+    /// Last runs per resource, data freshness, row counts and rejected records.
+    Status(StatusArgs),
     /// Serve a simulated Workiz API, for trying a client or a BI tool without an account.
     Simulate(SimulateArgs),
 }
@@ -107,4 +124,27 @@ pub enum EnvelopeArg {
     Wrapped,
     Found,
     Bare,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct SyncArgs {
+    /// Resources to sync: jobs, leads, team, time_off, clients [default: jobs, leads, team, time_off]
+    #[arg(long = "resource", value_delimiter = ',', value_name = "R")]
+    pub resources: Vec<String>,
+    /// Re-read everything from this day (YYYY-MM-DD) and mark what vanished as deleted.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// A deep pass over the long window (sync.deep_window_days), marking what vanished as deleted.
+    #[arg(long, conflicts_with = "since")]
+    pub full: bool,
+    /// Never draw a progress bar, even on a terminal.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct StatusArgs {
+    /// How many recent runs to list.
+    #[arg(long, default_value_t = 10)]
+    pub runs: i64,
 }

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 pub const FAILED: u8 = 1;
 /// Bad flags, settings or input file: fix the command or the configuration.
 pub const USAGE: u8 = 2;
+/// Another sync of the same account holds the lock: try again later.
+pub const BUSY: u8 = 3;
 
 /// An error on its way out of `main`, with the exit code it deserves.
 #[derive(Debug)]

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod exit;
 mod logging;
+mod settings;
 
 use std::process::ExitCode;
 
@@ -39,5 +40,7 @@ fn main() -> ExitCode {
 async fn run(args: Args) -> Result<(), Failure> {
     match args.command {
         Command::Simulate(simulate) => commands::simulate::run(simulate).await,
+        Command::Sync(sync) => commands::sync::run(&args.global, sync).await,
+        Command::Status(status) => commands::status::run(&args.global, status).await,
     }
 }

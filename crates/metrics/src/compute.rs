@@ -70,9 +70,7 @@ struct BucketSpan {
 fn bucket_start(bucket: Bucket, day: NaiveDate) -> NaiveDate {
     match bucket {
         Bucket::Day => day,
-        Bucket::Week => {
-            day.checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday()))).unwrap_or(day)
-        }
+        Bucket::Week => day.checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday()))).unwrap_or(day),
         Bucket::Month => day.with_day(1).unwrap_or(day),
     }
 }
@@ -295,11 +293,8 @@ impl<'a> Accumulator<'a> {
             Some(key) => self.sources.get(key).is_some_and(|s| s.has_spend),
             None => true,
         };
-        let known = Known {
-            calls_and_cost: request.segment.is_none(),
-            spend: filtered_spend,
-            collected: has_payment_records,
-        };
+        let known =
+            Known { calls_and_cost: request.segment.is_none(), spend: filtered_spend, collected: has_payment_records };
         let mut by_source: Vec<SourceRow> = self
             .sources
             .iter()
@@ -329,7 +324,11 @@ impl<'a> Accumulator<'a> {
                 .map(|(bucket, tally)| SeriesRow { period: bucket.name, metrics: metrics(tally, known) })
                 .collect()
         });
-        let source_filter = request.source.as_deref().map(|s| request.aliases.resolve(Some(s)).to_owned());
+        // Name the filter as its row does when there is one, so the header and the row agree.
+        let source_filter = request.source.as_deref().map(|s| match by_source.first() {
+            Some(row) => row.source.clone(),
+            None => request.aliases.resolve(Some(s)).to_owned(),
+        });
         Report {
             from: request.from,
             to: request.to,
@@ -453,7 +452,8 @@ mod tests {
     #[test]
     fn display_name_prefers_most_used_then_smallest_spelling() {
         let request = ReportRequest::new(day(2026, 1, 1), day(2026, 1, 2), "UTC").expect("valid");
-        let spellings: BTreeMap<String, u64> = [("google".to_owned(), 2), ("Google".to_owned(), 2), ("GOOGLE".to_owned(), 1)].into();
+        let spellings: BTreeMap<String, u64> =
+            [("google".to_owned(), 2), ("Google".to_owned(), 2), ("GOOGLE".to_owned(), 1)].into();
         assert_eq!(display_name(&request, "google", &spellings), "Google");
         let spellings: BTreeMap<String, u64> = [("google".to_owned(), 3), ("Google".to_owned(), 2)].into();
         assert_eq!(display_name(&request, "google", &spellings), "google");

@@ -87,12 +87,13 @@ fn table_cell(value: Value) -> String {
 /// sections Totals, By source, By segment and, when present, Series. Ratios are percentages and
 /// null is `—`. Columns line up across all sections.
 pub fn render_table(report: &Report) -> String {
-    let excluded =
-        if report.excluded_job_statuses.is_empty() { "none".to_owned() } else { report.excluded_job_statuses.join(", ") };
-    let mut out = format!(
-        "Report {} to {} ({}); excluded job statuses: {excluded}\n",
-        report.from, report.to, report.timezone
-    );
+    let excluded = if report.excluded_job_statuses.is_empty() {
+        "none".to_owned()
+    } else {
+        report.excluded_job_statuses.join(", ")
+    };
+    let mut out =
+        format!("Report {} to {} ({}); excluded job statuses: {excluded}\n", report.from, report.to, report.timezone);
     let mut filters = Vec::new();
     if let Some(source) = &report.source_filter {
         filters.push(format!("source {source}"));
@@ -104,31 +105,20 @@ pub fn render_table(report: &Report) -> String {
         let _ = writeln!(out, "Filtered to {}", filters.join(", "));
     }
 
-    type Section<'a> = (&'static str, &'static str, Vec<(String, &'a Metrics)>);
-    let mut sections: Vec<Section<'_>> = vec![
-        ("Totals", "", vec![("all".to_owned(), &report.totals)]),
-        ("By source", "source", report.by_source.iter().map(|r| (r.source.clone(), &r.metrics)).collect()),
-        ("By segment", "segment", report.by_segment.iter().map(|r| (r.segment.to_string(), &r.metrics)).collect()),
+    let mut sections = vec![
+        Section::new("Totals", "", [("all".to_owned(), &report.totals)]),
+        Section::new("By source", "source", report.by_source.iter().map(|r| (r.source.clone(), &r.metrics))),
+        Section::new("By segment", "segment", report.by_segment.iter().map(|r| (r.segment.to_string(), &r.metrics))),
     ];
     if let Some(series) = &report.series {
-        sections.push(("Series", "period", series.iter().map(|r| (r.period.to_string(), &r.metrics)).collect()));
+        sections.push(Section::new("Series", "period", series.iter().map(|r| (r.period.to_string(), &r.metrics))));
     }
-    let sections: Vec<(&str, &str, Vec<(String, Vec<String>)>)> = sections
-        .into_iter()
-        .map(|(title, label_title, rows)| {
-            let rows = rows
-                .into_iter()
-                .map(|(label, metrics)| (label, metrics.values().iter().map(|v| table_cell(*v)).collect()))
-                .collect();
-            (title, label_title, rows)
-        })
-        .collect();
 
     let mut label_width = 0;
     let mut widths = TABLE_TITLES.map(|t| t.chars().count());
-    for (_, label_title, section_rows) in &sections {
-        label_width = label_width.max(label_title.chars().count());
-        for (label, cells) in section_rows {
+    for section in &sections {
+        label_width = label_width.max(section.label_title.chars().count());
+        for (label, cells) in &section.rows {
             label_width = label_width.max(label.chars().count());
             for (width, cell) in widths.iter_mut().zip(cells) {
                 *width = (*width).max(cell.chars().count());
@@ -136,15 +126,37 @@ pub fn render_table(report: &Report) -> String {
         }
     }
 
-    for (title, label_title, section_rows) in &sections {
-        let _ = write!(out, "\n{title}\n");
-        let titles: Vec<String> = TABLE_TITLES.iter().map(|t| (*t).to_owned()).collect();
-        push_line(&mut out, label_title, &titles, label_width, &widths);
-        for (label, cells) in section_rows {
+    let titles = TABLE_TITLES.map(str::to_owned);
+    for section in &sections {
+        let _ = write!(out, "\n{}\n", section.title);
+        push_line(&mut out, section.label_title, &titles, label_width, &widths);
+        for (label, cells) in &section.rows {
             push_line(&mut out, label, cells, label_width, &widths);
         }
     }
     out
+}
+
+/// A titled group of table rows, each a label and its rendered cells.
+#[derive(Debug)]
+struct Section {
+    title: &'static str,
+    label_title: &'static str,
+    rows: Vec<(String, Vec<String>)>,
+}
+
+impl Section {
+    fn new<'a>(
+        title: &'static str,
+        label_title: &'static str,
+        rows: impl IntoIterator<Item = (String, &'a Metrics)>,
+    ) -> Self {
+        let rows = rows
+            .into_iter()
+            .map(|(label, metrics)| (label, metrics.values().iter().map(|v| table_cell(*v)).collect()))
+            .collect();
+        Section { title, label_title, rows }
+    }
 }
 
 fn push_line(out: &mut String, label: &str, cells: &[String], label_width: usize, widths: &[usize]) {

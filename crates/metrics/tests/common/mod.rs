@@ -84,3 +84,35 @@ pub fn source_row<'a>(report: &'a Report, name: &str) -> &'a Metrics {
 pub fn source_names(report: &Report) -> Vec<&str> {
     report.by_source.iter().map(|r| r.source.as_str()).collect()
 }
+
+/// A small November with one of everything, used by the JSON and rendering snapshots.
+///
+/// By hand: jobs J1 Google COD Service 150.00 (unit + repair), J2 Rely INS Service 80.00 (unit),
+/// J3 Google COD Repair Canceled (left out), J4 no source Warranty, paid unknown. Leads: Google COD,
+/// GoogleAds (→ Google) INS, Rely COD. Calls: GoogleAds, Forward to Dispatch. One payment of 150.00 on
+/// J1. Spend: Google $300 over Oct 31 – Nov 2, so 200.00 in November.
+pub fn sample() -> (Facts, ReportRequest) {
+    let facts = Facts {
+        jobs: vec![
+            done(nov(3), "COD Service", "Google", 15_000),
+            done(nov(4), "INS Service", "Rely", 8_000),
+            job(nov(5), "COD Repair", "Google", "Canceled", Some(0)),
+            job(nov(6), "Warranty", "", "Done", None),
+        ],
+        leads: vec![
+            lead(nov(1), "COD Service", "Google", "new"),
+            lead(nov(2), "INS Service", "GoogleAds", "new"),
+            lead(nov(2), "COD Service", "Rely", "new"),
+        ],
+        calls: vec![call(nov(1), "GoogleAds"), call(nov(2), "Forward to Dispatch")],
+        payments: vec![payment(nov(3), 15_000, "Google", "COD Service")],
+        spend: vec![spend("Google", d(2026, 10, 31), nov(2), 30_000)],
+        has_payment_records: true,
+    };
+    let request = ReportRequest {
+        excluded_job_statuses: vec!["Canceled".to_owned()],
+        aliases: metrics_engine::SourceAliases::new().with("GoogleAds", "Google"),
+        ..november()
+    };
+    (facts, request)
+}
