@@ -63,14 +63,23 @@ impl Settings {
             .or_else(|| env("DATABASE_URL"))
             .or(file.database_url)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        let api_base =
-            global.api_base.clone().or_else(|| env("WORKIZ_API_BASE")).or(file.api_base).unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let api_base = global
+            .api_base
+            .clone()
+            .or_else(|| env("WORKIZ_API_BASE"))
+            .or(file.api_base)
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let token = match env("WORKIZ_API_TOKEN").or(file.api_token) {
             Some(raw) => Some(ApiToken::parse(&raw).map_err(Failure::usage)?),
             None => None,
         };
         let secret = env("WORKIZ_API_SECRET").or(file.api_secret).map(ApiSecret::new);
-        let tz_name = global.timezone.clone().or_else(|| env("WORKIZ_TIMEZONE")).or(file.timezone).unwrap_or_else(|| "UTC".to_owned());
+        let tz_name = global
+            .timezone
+            .clone()
+            .or_else(|| env("WORKIZ_TIMEZONE"))
+            .or(file.timezone)
+            .unwrap_or_else(|| "UTC".to_owned());
         let timezone: Tz = tz_name.parse().map_err(|_| {
             Failure::usage(anyhow!("timezone '{tz_name}' is not an IANA time zone name (for example America/New_York)"))
         })?;
@@ -97,7 +106,8 @@ fn read_file(explicit: Option<&Path>) -> anyhow::Result<FileSettings> {
         None if Path::new(DEFAULT_CONFIG_FILE).exists() => PathBuf::from(DEFAULT_CONFIG_FILE),
         None => return Ok(FileSettings::default()),
     };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the config file {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read the config file {}", path.display()))?;
     toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message().trim()))
 }
 

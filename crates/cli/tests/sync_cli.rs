@@ -55,7 +55,9 @@ async fn killed_syncs_end_exact(db: &str, dir: &Path, account: &str) {
         a.jobs
             .iter()
             .filter(|j| j.list_time() >= start)
-            .map(|j| (j.uuid.clone(), (j.status.clone(), j.total_cents, j.paid_cents(), j.list_time().date().to_string())))
+            .map(|j| {
+                (j.uuid.clone(), (j.status.clone(), j.total_cents, j.paid_cents(), j.list_time().date().to_string()))
+            })
             .collect()
     });
     let stored = store.jobs(account).await.expect("jobs");
@@ -82,7 +84,8 @@ async fn killed_syncs_end_exact(db: &str, dir: &Path, account: &str) {
         v.sort();
         v
     });
-    let stored_leads: Vec<String> = store.leads(account).await.expect("leads").into_iter().map(|l| l.row.uuid).collect();
+    let stored_leads: Vec<String> =
+        store.leads(account).await.expect("leads").into_iter().map(|l| l.row.uuid).collect();
     assert_eq!(stored_leads, truth_leads, "leads equal the ground truth");
     let runs = store.runs(account, 100).await.expect("runs");
     assert!(runs.iter().any(|r| r.status == RunStatus::Interrupted), "killed runs are logged as interrupted");

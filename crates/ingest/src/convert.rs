@@ -1,7 +1,7 @@
 //! Workiz records into store rows: typed columns computed once, at ingest, by the rules of
 //! METRICS.md (the local day, paid = total − amount due).
 
-use chrono::{NaiveDateTime, NaiveDate};
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use store::{ClientRow, JobRow, LeadRow, Origin, TeamMemberRow, TimeOffRow};
 use workiz::{ClientRecord, Job, Lead, TeamMember, TimeOff, WorkizTime};
@@ -123,10 +123,12 @@ mod tests {
     #[test]
     fn a_jobs_day_is_its_schedule_else_its_creation() {
         let tz: Tz = "America/New_York".parse().expect("tz");
-        let scheduled = Job::decode(&json!({"UUID":"A1","JobDateTime":"2026-11-30 23:30:00","CreatedDate":"2026-11-01 10:00:00"}))
-            .expect("job");
+        let scheduled =
+            Job::decode(&json!({"UUID":"A1","JobDateTime":"2026-11-30 23:30:00","CreatedDate":"2026-11-01 10:00:00"}))
+                .expect("job");
         assert_eq!(job_row(&scheduled, tz).day.as_deref(), Some("2026-11-30"));
-        let unscheduled = Job::decode(&json!({"UUID":"A2","JobDateTime":null,"CreatedDate":"2026-11-01 10:00:00"})).expect("job");
+        let unscheduled =
+            Job::decode(&json!({"UUID":"A2","JobDateTime":null,"CreatedDate":"2026-11-01 10:00:00"})).expect("job");
         assert_eq!(job_row(&unscheduled, tz).day.as_deref(), Some("2026-11-01"));
         // A zoned time is converted: 03:30 UTC is the evening before in New York.
         let zoned = Job::decode(&json!({"UUID":"A3","JobDateTime":"2026-12-01T03:30:00Z"})).expect("job");
@@ -136,8 +138,10 @@ mod tests {
     #[test]
     fn a_leads_day_is_its_creation_else_its_schedule() {
         let tz: Tz = "UTC".parse().expect("tz");
-        let lead = Lead::decode(&json!({"UUID":"L1","CreatedDate":"null","LeadDateTime":"2026-11-03 09:00:00","Phone":"(813) 555-0100"}))
-            .expect("lead");
+        let lead = Lead::decode(
+            &json!({"UUID":"L1","CreatedDate":"null","LeadDateTime":"2026-11-03 09:00:00","Phone":"(813) 555-0100"}),
+        )
+        .expect("lead");
         let row = lead_row(&lead, tz);
         assert_eq!(row.day.as_deref(), Some("2026-11-03"));
         assert_eq!(row.phone_digits.as_deref(), Some("8135550100"));

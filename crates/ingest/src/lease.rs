@@ -2,7 +2,8 @@
 
 /// `host:pid:nonce`: enough to tell, on the same host, that the holder's process is gone.
 pub(crate) fn holder_id() -> String {
-    let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nonce =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("{}:{}:{nonce:08x}", hostname(), std::process::id())
 }
 

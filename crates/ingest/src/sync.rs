@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use futures::TryStreamExt;
+use futures::StreamExt;
 use store::{Lease, LeaseHeld, Rejected, RunMode, RunTotals, Store, StoreError};
 use workiz::{Client, ClientStats, ListQuery, Lookup, Record, RecordError};
 
@@ -150,6 +150,7 @@ struct Run<'a> {
     totals: RunTotals,
     stats_at_start: ClientStats,
     renewed_at: Instant,
+    saved_at: Instant,
 }
 
 impl Run<'_> {
@@ -161,7 +162,8 @@ impl Run<'_> {
         if rejected.is_empty() {
             return Ok(());
         }
-        RecordsRejected { resource: self.resource.name(), count: rejected.len(), first_reason: &rejected[0].reason }.emit();
+        RecordsRejected { resource: self.resource.name(), count: rejected.len(), first_reason: &rejected[0].reason }
+            .emit();
         self.totals.rejected += rejected.len() as u64;
         let rows: Vec<Rejected> =
             rejected.into_iter().map(|r| Rejected { key: r.key, reason: r.reason, raw: r.raw }).collect();
@@ -169,12 +171,16 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Saves progress in the run log and keeps the lease alive.
+    /// Saves progress in the run log (about once a second, not per page) and keeps the lease
+    /// alive.
     async fn checkpoint(&mut self) -> Result<(), SyncError> {
-        let stats = self.syncer.client.stats() - self.stats_at_start;
-        self.totals.requests = stats.requests;
-        self.totals.throttled = stats.throttled;
-        self.syncer.store.update_run(self.id, &self.totals).await?;
+        if self.saved_at.elapsed() >= Duration::from_secs(1) {
+            let stats = self.syncer.client.stats() - self.stats_at_start;
+            self.totals.requests = stats.requests;
+            self.totals.throttled = stats.throttled;
+            self.syncer.store.update_run(self.id, &self.totals).await?;
+            self.saved_at = Instant::now();
+        }
         if self.renewed_at.elapsed() > self.lease.ttl / 4 {
             if !self.syncer.store.renew_lease(self.lease).await? {
                 return Err(SyncError::LeaseLost);
@@ -252,6 +258,7 @@ impl Syncer {
                 totals: RunTotals::default(),
                 stats_at_start: self.client.stats(),
                 renewed_at: Instant::now(),
+                saved_at: Instant::now(),
             };
             observer.started(resource, None);
             let result = match resource {
@@ -270,7 +277,9 @@ impl Syncer {
             observer.finished(resource, &run.totals, error.as_deref());
             outcomes.push(SyncOutcome { resource, totals: run.totals, error });
             match result {
-                Err(e @ (SyncError::Workiz(workiz::Error::Unauthorized { .. }) | SyncError::LeaseLost)) => return Err(e),
+                Err(e @ (SyncError::Workiz(workiz::Error::Unauthorized { .. }) | SyncError::LeaseLost)) => {
+                    return Err(e);
+                }
                 Err(SyncError::Store(e)) => return Err(SyncError::Store(e)),
                 _ => {}
             }
@@ -295,8 +304,21 @@ impl Syncer {
         let mut expected = None;
         macro_rules! drain {
             ($stream:expr, $to_row:expr, $upsert:ident) => {{
-                let mut pages = std::pin::pin!($stream);
-                while let Some(page) = pages.try_next().await? {
+                // The next page is fetched while this one is stored: a bounded channel of two
+                // pages overlaps the network with the database without holding more in memory.
+                let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+                let stream = $stream;
+                let producer = AbortOnDrop(tokio::spawn(async move {
+                    let mut pages = std::pin::pin!(stream);
+                    while let Some(item) = pages.next().await {
+                        let failed = item.is_err();
+                        if tx.send(item).await.is_err() || failed {
+                            break;
+                        }
+                    }
+                }));
+                while let Some(page) = rx.recv().await {
+                    let page = page?;
                     expected = expected.or(page.found);
                     let (records, rejected) = split(page.records);
                     run.totals.pages += 1;
@@ -315,6 +337,7 @@ impl Syncer {
                     BatchStored { resource: run.resource.name(), page: page.number, totals: &run.totals }.emit();
                     observer.progressed(run.resource, &run.totals, expected);
                 }
+                drop(producer);
             }};
         }
         match kind {
@@ -365,7 +388,8 @@ impl Syncer {
         let cap = self.settings.clients_per_run as i64;
         let mut ids = self.store.missing_client_ids(&account, cap).await?;
         if (ids.len() as i64) < cap {
-            let refresh_before = chrono::Utc::now() - chrono::Duration::days(i64::from(self.settings.client_refresh_days));
+            let refresh_before =
+                chrono::Utc::now() - chrono::Duration::days(i64::from(self.settings.client_refresh_days));
             let cutoff = refresh_before.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
             ids.extend(self.store.stalest_client_ids(&account, &cutoff, cap - ids.len() as i64).await?);
         }
@@ -406,6 +430,15 @@ impl Syncer {
             observer.progressed(run.resource, &run.totals, expected);
         }
         Ok(())
+    }
+}
+
+/// Stops the page fetcher when the consumer stops early (an error, a lost lease).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -168,7 +168,10 @@ async fn a_second_pass_changes_nothing_and_counts_it() {
         let third = syncer.run(&since(59), &()).await.expect("third");
         assert_eq!(third[0].totals.updated, 1);
         let stored = store.jobs(&account).await.expect("jobs");
-        assert_eq!(stored.iter().find(|j| j.row.uuid == uuid).and_then(|j| j.row.status.clone()).as_deref(), Some("Canceled"));
+        assert_eq!(
+            stored.iter().find(|j| j.row.uuid == uuid).and_then(|j| j.row.status.clone()).as_deref(),
+            Some("Canceled")
+        );
         assert_store_equals_truth(&store, &account, &sim, last_day() - chrono::Duration::days(59)).await;
         store.close().await;
     }
@@ -187,7 +190,11 @@ async fn a_deep_pass_marks_vanished_records_deleted_and_keeps_them() {
         let recent = SyncOptions { resources: vec![Resource::Jobs], since: None, full: false };
         syncer.run(&recent, &()).await.expect("recent");
         assert!(store.jobs(&account).await.expect("jobs").iter().all(|j| j.deleted_at.is_none()));
-        let deep = SyncOptions { resources: vec![Resource::Jobs], since: Some(last_day() - chrono::Duration::days(89)), full: false };
+        let deep = SyncOptions {
+            resources: vec![Resource::Jobs],
+            since: Some(last_day() - chrono::Duration::days(89)),
+            full: false,
+        };
         let outcome = syncer.run(&deep, &()).await.expect("deep");
         assert_eq!(outcome[0].totals.deleted, 1);
         let stored = store.jobs(&account).await.expect("jobs");
@@ -285,7 +292,11 @@ async fn a_refused_token_stops_the_pass_with_one_clear_error() {
         let account = unique_account("auth");
         let mut config = ClientConfig::new(sim.base_url(), ApiToken::parse("api_wrong").expect("token"));
         config.rate_limit = None;
-        let syncer = Syncer::new(store.clone(), Client::new(config).expect("client"), SyncSettings::new(&account, chrono_tz::UTC));
+        let syncer = Syncer::new(
+            store.clone(),
+            Client::new(config).expect("client"),
+            SyncSettings::new(&account, chrono_tz::UTC),
+        );
         let err = syncer.run(&SyncOptions::default(), &()).await.expect_err("refused");
         assert!(matches!(err, SyncError::Workiz(workiz::Error::Unauthorized { .. })), "{err}");
         assert!(err.to_string().contains("WORKIZ_API_TOKEN"));

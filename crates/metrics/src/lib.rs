@@ -14,7 +14,7 @@ mod report;
 mod request;
 pub mod rules;
 
-pub use compute::compute;
+pub use compute::{MAX_BUCKETS, compute};
 pub use facts::{CallFact, Facts, JobFact, LeadFact, PaymentFact, SpendEntry};
 pub use render::{render_csv, render_json, render_table};
 pub use report::{Metrics, Report, SegmentRow, SeriesRow, SourceRow};

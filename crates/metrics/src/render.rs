@@ -101,6 +101,7 @@ pub fn render_table(report: &Report) -> String {
     if let Some(segment) = report.segment_filter {
         filters.push(format!("segment {segment}"));
     }
+    // `write!` into a String cannot fail, hence the ignored results in this function.
     if !filters.is_empty() {
         let _ = writeln!(out, "Filtered to {}", filters.join(", "));
     }

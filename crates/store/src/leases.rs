@@ -93,14 +93,15 @@ impl Store {
 
     /// Extends a held lease; `false` if it was lost (expired and taken by someone else).
     pub async fn renew_lease(&self, lease: &Lease) -> Result<bool, StoreError> {
-        let renewed = sqlx::query("UPDATE leases SET expires_at = $1 WHERE account_id = $2 AND name = $3 AND holder = $4")
-            .bind(at(lease.ttl))
-            .bind(lease.account.clone())
-            .bind(lease.name.clone())
-            .bind(lease.holder.clone())
-            .execute(&self.write)
-            .await?
-            .rows_affected();
+        let renewed =
+            sqlx::query("UPDATE leases SET expires_at = $1 WHERE account_id = $2 AND name = $3 AND holder = $4")
+                .bind(at(lease.ttl))
+                .bind(lease.account.clone())
+                .bind(lease.name.clone())
+                .bind(lease.holder.clone())
+                .execute(&self.write)
+                .await?
+                .rows_affected();
         Ok(renewed == 1)
     }
 

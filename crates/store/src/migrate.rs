@@ -25,9 +25,11 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
         conn.execute("SELECT pg_advisory_lock(727274)").await?;
     }
     let result = async {
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-            .await
-            .map_err(fail("schema_migrations"))?;
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .await
+        .map_err(fail("schema_migrations"))?;
         apply(&mut conn, migrations, store).await
     }
     .await;
@@ -42,9 +44,8 @@ async fn apply(
     migrations: &'static [(&'static str, &'static str)],
     store: &Store,
 ) -> Result<(), StoreError> {
-    let applied: Vec<String> = sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
-        .fetch_all(&mut **conn)
-        .await?;
+    let applied: Vec<String> =
+        sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version").fetch_all(&mut **conn).await?;
     if let Some(last) = applied.last() {
         if !migrations.iter().any(|(v, _)| v == last) {
             let known = migrations.last().map(|(v, _)| (*v).to_owned()).unwrap_or_default();

@@ -81,7 +81,11 @@ impl Store {
         let sql = format!(
             "SELECT {key} FROM {table} WHERE account_id = $1 AND day >= $2 AND deleted_at IS NULL AND origin = 'api'"
         );
-        Ok(sqlx::query_scalar(AssertSqlSafe(sql)).bind(account.to_owned()).bind(from_day.to_owned()).fetch_all(&self.read).await?)
+        Ok(sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(account.to_owned())
+            .bind(from_day.to_owned())
+            .fetch_all(&self.read)
+            .await?)
     }
 
     /// Marks rows deleted (never removes them), in batches.
@@ -120,7 +124,12 @@ impl Store {
     }
 
     /// Client ids fetched longest ago, for a slow refresh.
-    pub async fn stalest_client_ids(&self, account: &str, older_than: &str, limit: i64) -> Result<Vec<String>, StoreError> {
+    pub async fn stalest_client_ids(
+        &self,
+        account: &str,
+        older_than: &str,
+        limit: i64,
+    ) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT id FROM clients WHERE account_id = $1 AND updated_at < $2 ORDER BY updated_at, id LIMIT $3",
         )

@@ -181,7 +181,17 @@ impl Upsertable for CallRow {
     const TABLE: TableDef = TableDef {
         name: "calls",
         keys: &["call_id"],
-        columns: &["started_at", "day", "flow", "ad_group", "source", "answered", "job_uuid", "from_digits", "duration_secs"],
+        columns: &[
+            "started_at",
+            "day",
+            "flow",
+            "ad_group",
+            "source",
+            "answered",
+            "job_uuid",
+            "from_digits",
+            "duration_secs",
+        ],
     };
     fn key(&self) -> String {
         self.call_id.clone()
@@ -262,11 +272,8 @@ pub struct SpendRow {
 }
 
 impl Upsertable for SpendRow {
-    const TABLE: TableDef = TableDef {
-        name: "spend",
-        keys: &["source", "date_from", "date_to", "campaign"],
-        columns: &["amount_cents"],
-    };
+    const TABLE: TableDef =
+        TableDef { name: "spend", keys: &["source", "date_from", "date_to", "campaign"], columns: &["amount_cents"] };
     fn key(&self) -> String {
         format!("{}|{}|{}|{}", self.source, self.date_from, self.date_to, self.campaign)
     }

@@ -98,7 +98,13 @@ fn to_i64(n: u64) -> i64 {
 }
 
 impl Store {
-    pub async fn start_run(&self, account: &str, resource: &str, mode: RunMode, holder: &str) -> Result<i64, StoreError> {
+    pub async fn start_run(
+        &self,
+        account: &str,
+        resource: &str,
+        mode: RunMode,
+        holder: &str,
+    ) -> Result<i64, StoreError> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sync_runs (account_id, resource, mode, holder, started_at, status) \
              VALUES ($1, $2, $3, $4, $5, 'running') RETURNING id",
@@ -247,7 +253,9 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         rows.iter()
-            .map(|r| Ok(Rejected { key: r.try_get("record_key")?, reason: r.try_get("reason")?, raw: r.try_get("raw")? }))
+            .map(|r| {
+                Ok(Rejected { key: r.try_get("record_key")?, reason: r.try_get("reason")?, raw: r.try_get("raw")? })
+            })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
     }

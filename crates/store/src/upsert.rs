@@ -127,7 +127,8 @@ impl Store {
             let raw = row.raw().to_owned();
             let start = tuples.len() * width + 1;
             tuples.push(format!("({})", placeholders(start, width)));
-            let bind = |args: &mut AnyArguments, v: Val| v.bind(args).map_err(|e| StoreError::Query(sqlx::Error::Encode(e)));
+            let bind =
+                |args: &mut AnyArguments, v: Val| v.bind(args).map_err(|e| StoreError::Query(sqlx::Error::Encode(e)));
             bind(&mut args, Val::text(account.to_owned()))?;
             for value in row.values() {
                 bind(&mut args, value)?;

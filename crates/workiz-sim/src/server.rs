@@ -335,7 +335,18 @@ fn list(state: &SimState, params: &Params, listing: Listing) -> Response {
     let account = state.read();
     let style = state.config.wire_style;
     // Indices in newest-first order, restricted to the window and filters.
+    // Unfiltered listings (what a sync asks for) are a prefix of the newest-first order: found by
+    // binary search, so a page costs the same at any depth of a large account.
+    let unfiltered = !only_open && statuses.is_empty();
     let visible: Vec<usize> = match listing {
+        Listing::Jobs if unfiltered => {
+            let end = job_order.partition_point(|i| account.jobs[*i].list_time() >= start);
+            return page_of(state, &job_order[..end], offset, records, |i| wire::job(&account.jobs[i], style));
+        }
+        Listing::Leads if unfiltered => {
+            let end = lead_order.partition_point(|i| account.leads[*i].list_time().is_some_and(|t| t >= start));
+            return page_of(state, &lead_order[..end], offset, records, |i| wire::lead(&account.leads[i], style));
+        }
         Listing::Jobs => job_order
             .iter()
             .copied()
@@ -357,6 +368,21 @@ fn list(state: &SimState, params: &Params, listing: Listing) -> Response {
             })
             .collect(),
     };
+    let render = |i: usize| match listing {
+        Listing::Jobs => wire::job(&account.jobs[i], style),
+        Listing::Leads => wire::lead(&account.leads[i], style),
+    };
+    page_of(state, &visible, offset, records, render)
+}
+
+/// One page of `visible` at `offset`, with the duplicate and change faults applied.
+fn page_of(
+    state: &SimState,
+    visible: &[usize],
+    offset: usize,
+    records: usize,
+    render: impl Fn(usize) -> Value,
+) -> Response {
     let first = match state.config.offset_meaning {
         OffsetMeaning::Records => offset,
         OffsetMeaning::Pages => offset.saturating_mul(records),
@@ -371,19 +397,15 @@ fn list(state: &SimState, params: &Params, listing: Listing) -> Response {
         with_repeats.extend(shown);
         shown = with_repeats;
     }
-    let render = |i: usize| match listing {
-        Listing::Jobs => wire::job(&account.jobs[i], style),
-        Listing::Leads => wire::lead(&account.leads[i], style),
-    };
     let data: Vec<Value> = shown.into_iter().map(render).collect();
     let has_more = last < visible.len();
     let found = visible.len();
-    drop(account);
-
-    if has_more && state.chance(state.config.faults.change_between_pages) && take_change(state) {
+    let changing = has_more && state.chance(state.config.faults.change_between_pages) && take_change(state);
+    let response = envelope(state.config.envelope, data, has_more, found);
+    if changing {
         change_between_pages(state);
     }
-    envelope(state.config.envelope, data, has_more, found)
+    response
 }
 
 fn take_change(state: &SimState) -> bool {

@@ -72,7 +72,13 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<(), Failure> {
     };
     let mut out = std::io::stdout().lock();
     let write = |out: &mut std::io::StdoutLock<'_>, line: String| writeln!(out, "{line}").map_err(Failure::failed);
-    write(&mut out, format!("{:<10} {:>6} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}  result", "resource", "pages", "seen", "new", "updated", "unchanged", "rejected", "deleted"))?;
+    write(
+        &mut out,
+        format!(
+            "{:<10} {:>6} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}  result",
+            "resource", "pages", "seen", "new", "updated", "unchanged", "rejected", "deleted"
+        ),
+    )?;
     for o in &outcomes {
         let t = &o.totals;
         let result = o.error.as_deref().map_or("ok".to_owned(), |e| format!("failed: {e}"));
@@ -95,7 +101,10 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<(), Failure> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Failure::failed(anyhow!("the sync of {} failed; the run log (`workiz-metrics status`) has the details", failed.join(", "))))
+        Err(Failure::failed(anyhow!(
+            "the sync of {} failed; the run log (`workiz-metrics status`) has the details",
+            failed.join(", ")
+        )))
     }
 }
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Ingest throughput: `workiz-metrics sync` from the simulator (no latency, no rate limit) into
+SQLite and, when WORKIZ_METRICS_TEST_PG is set, PostgreSQL. Reports records/s and the sync
+process's peak memory at two account sizes, to show memory does not grow with the records.
+
+Run from the repository root:  python3 bench/ingest.py
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = os.path.join("target", "release", "workiz-metrics")
+LAST_DAY = "2026-11-30"
+
+
+def start_sim(port, days, per_day):
+    sim = subprocess.Popen(
+        [BIN, "simulate", "--bind", f"127.0.0.1:{port}", "--days", str(days), "--last-day", LAST_DAY,
+         "--rate-limit", "0", "--jobs-per-day", str(per_day), "--leads-per-day", str(per_day),
+         "--calls-per-day", "0", "--seed", "9"],
+        stdout=subprocess.PIPE, text=True)
+    token = None
+    for line in sim.stdout:
+        if line.startswith("token:"):
+            token = line.split()[1]
+            break
+    return sim, token
+
+
+def run_sync(db, port, token, since, workdir):
+    env = dict(os.environ, WORKIZ_API_BASE=f"http://127.0.0.1:{port}/api/v1", WORKIZ_API_TOKEN=token)
+    env.pop("DATABASE_URL", None)
+    start = time.monotonic()
+    child = subprocess.Popen([os.path.abspath(BIN), "--db", db, "sync", "--no-progress", "--since", since,
+                              "--resource", "jobs,leads"], env=env, cwd=workdir, stdout=subprocess.PIPE, text=True)
+    peak_kib = 0
+    while child.poll() is None:
+        # VmHWM is the sync process's own peak resident memory.
+        try:
+            with open(f"/proc/{child.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak_kib = max(peak_kib, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.05)
+    elapsed = time.monotonic() - start
+    stdout = child.stdout.read()
+    if child.returncode != 0:
+        raise SystemExit(f"sync failed: {stdout}")
+    seen = sum(int(m.group(1)) for m in re.finditer(r"^(?:jobs|leads)\s+\d+\s+(\d+)", stdout, re.M))
+    return seen, elapsed, peak_kib
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "workiz-metrics"], check=True)
+    pg = os.environ.get("WORKIZ_METRICS_TEST_PG")
+    rows = []
+    for days, per_day in [(50, 500), (100, 1000)]:
+        port = 18000 + per_day % 1000 + days
+        sim, token = start_sim(port, days, per_day)
+        since = subprocess.run(["date", "-d", f"{LAST_DAY} -{days - 1} days", "+%F"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+        try:
+            backends = [("sqlite", None)] + ([("postgres", pg)] if pg else [])
+            for name, url in backends:
+                workdir = tempfile.mkdtemp()
+                with open(os.path.join(workdir, "workiz-metrics.toml"), "w") as f:
+                    f.write(f'account = "bench-{days}-{time.time_ns()}"\n[sync]\nrate_limit = 0\n')
+                db = url or f"sqlite://{os.path.join(workdir, 'bench.db')}"
+                seen, elapsed, peak = run_sync(db, port, token, since, workdir)
+                peak = peak / 1024
+                rows.append((name, seen, elapsed, seen / elapsed, peak))
+                print(f"{name:9} {seen:8} records  {elapsed:6.2f} s  {seen / elapsed:9.0f} records/s  peak RSS of the sync "
+                      f"process {peak:6.1f} MiB", flush=True)
+                shutil.rmtree(workdir)
+        finally:
+            sim.terminate()
+            sim.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
