@@ -55,6 +55,10 @@ pub enum Command {
     Sync(SyncArgs),
     /// Last runs per resource, data freshness, row counts and rejected records.
     Status(StatusArgs),
+    /// The metrics report of a period (METRICS.md): table, CSV or JSON.
+    Report(ReportArgs),
+    /// A year of simulated Workiz data synced into workiz-demo.db, and its last 30 days' report.
+    Demo(DemoArgs),
     /// Serve a simulated Workiz API, for trying a client or a BI tool without an account.
     Simulate(SimulateArgs),
 }
@@ -147,4 +151,42 @@ pub struct StatusArgs {
     /// How many recent runs to list.
     #[arg(long, default_value_t = 10)]
     pub runs: i64,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ReportArgs {
+    /// First day of the period (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub from: String,
+    /// Last day of the period (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub to: String,
+    /// Add a series by day, week (from Monday) or month.
+    #[arg(long, value_name = "day|week|month")]
+    pub by: Option<String>,
+    /// Only this source (after aliases).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only this segment: COD, INS or OTHER.
+    #[arg(long)]
+    pub segment: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct DemoArgs {
+    /// Stop after the report instead of serving the dashboard.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Seed of the simulated account.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
 }

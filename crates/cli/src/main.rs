@@ -42,5 +42,7 @@ async fn run(args: Args) -> Result<(), Failure> {
         Command::Simulate(simulate) => commands::simulate::run(simulate).await,
         Command::Sync(sync) => commands::sync::run(&args.global, sync).await,
         Command::Status(status) => commands::status::run(&args.global, status).await,
+        Command::Report(report) => commands::report::run(&args.global, report).await,
+        Command::Demo(demo) => commands::demo::run(&args.global, demo).await,
     }
 }

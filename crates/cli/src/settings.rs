@@ -25,6 +25,11 @@ struct FileSettings {
     timezone: Option<String>,
     account: Option<String>,
     #[serde(default)]
+    exclude_job_statuses: Vec<String>,
+    /// Spelling → source, for example `GoogleAds = "Google"`.
+    #[serde(default)]
+    source_aliases: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
     sync: SyncFileSettings,
 }
 
@@ -50,6 +55,8 @@ pub struct Settings {
     pub secret: Option<ApiSecret>,
     pub timezone: Tz,
     pub account: String,
+    pub exclude_job_statuses: Vec<String>,
+    pub source_aliases: std::collections::BTreeMap<String, String>,
     pub sync: SyncFileSettings,
 }
 
@@ -87,7 +94,17 @@ impl Settings {
         if account.trim().is_empty() {
             return Err(Failure::usage(anyhow!("`account` in the config file must not be empty")));
         }
-        Ok(Self { database_url, api_base, token, secret, timezone, account, sync: file.sync })
+        Ok(Self {
+            database_url,
+            api_base,
+            token,
+            secret,
+            timezone,
+            account,
+            exclude_job_statuses: file.exclude_job_statuses,
+            source_aliases: file.source_aliases,
+            sync: file.sync,
+        })
     }
 
     /// The token, or the one sentence that says how to provide it.
@@ -130,6 +147,8 @@ mod tests {
             secret: Some(ApiSecret::new("sec_hushhush")),
             timezone: chrono_tz::UTC,
             account: "default".into(),
+            exclude_job_statuses: vec![],
+            source_aliases: Default::default(),
             sync: SyncFileSettings::default(),
         };
         let debug = format!("{settings:?}");

@@ -7,6 +7,7 @@
 
 mod backend;
 mod error;
+mod facts;
 mod leases;
 mod migrate;
 mod reads;
@@ -16,6 +17,7 @@ mod upsert;
 
 pub use backend::{Backend, Store};
 pub use error::StoreError;
+pub use facts::{JobFactRow, LeadFactRow, SpendFactRow};
 pub use leases::{Lease, LeaseHeld};
 pub use reads::{ResourceCounts, StoredJob, StoredLead};
 pub use rows::{

@@ -46,11 +46,11 @@ async fn apply(
 ) -> Result<(), StoreError> {
     let applied: Vec<String> =
         sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version").fetch_all(&mut **conn).await?;
-    if let Some(last) = applied.last() {
-        if !migrations.iter().any(|(v, _)| v == last) {
-            let known = migrations.last().map(|(v, _)| (*v).to_owned()).unwrap_or_default();
-            return Err(StoreError::TooNew { found: last.clone(), known });
-        }
+    if let Some(last) = applied.last()
+        && !migrations.iter().any(|(v, _)| v == last)
+    {
+        let known = migrations.last().map(|(v, _)| (*v).to_owned()).unwrap_or_default();
+        return Err(StoreError::TooNew { found: last.clone(), known });
     }
     for (version, sql) in migrations {
         if applied.iter().any(|a| a == version) {

@@ -338,14 +338,22 @@ fn list(state: &SimState, params: &Params, listing: Listing) -> Response {
     // Unfiltered listings (what a sync asks for) are a prefix of the newest-first order: found by
     // binary search, so a page costs the same at any depth of a large account.
     let unfiltered = !only_open && statuses.is_empty();
+    let render = |i: usize| match listing {
+        Listing::Jobs => wire::job(&account.jobs[i], style),
+        Listing::Leads => wire::lead(&account.leads[i], style),
+    };
     let visible: Vec<usize> = match listing {
         Listing::Jobs if unfiltered => {
             let end = job_order.partition_point(|i| account.jobs[*i].list_time() >= start);
-            return page_of(state, &job_order[..end], offset, records, |i| wire::job(&account.jobs[i], style));
+            let page = page_of(state, &job_order[..end], offset, records, render);
+            drop(account);
+            return respond(state, page);
         }
         Listing::Leads if unfiltered => {
             let end = lead_order.partition_point(|i| account.leads[*i].list_time().is_some_and(|t| t >= start));
-            return page_of(state, &lead_order[..end], offset, records, |i| wire::lead(&account.leads[i], style));
+            let page = page_of(state, &lead_order[..end], offset, records, render);
+            drop(account);
+            return respond(state, page);
         }
         Listing::Jobs => job_order
             .iter()
@@ -368,21 +376,36 @@ fn list(state: &SimState, params: &Params, listing: Listing) -> Response {
             })
             .collect(),
     };
-    let render = |i: usize| match listing {
-        Listing::Jobs => wire::job(&account.jobs[i], style),
-        Listing::Leads => wire::lead(&account.leads[i], style),
-    };
-    page_of(state, &visible, offset, records, render)
+    let page = page_of(state, &visible, offset, records, render);
+    drop(account);
+    respond(state, page)
 }
 
-/// One page of `visible` at `offset`, with the duplicate and change faults applied.
+struct ListPage {
+    data: Vec<Value>,
+    has_more: bool,
+    found: usize,
+}
+
+/// Answers with the page, then (with the change fault) changes the account before the next
+/// page is asked for. Called with no lock on the account held.
+fn respond(state: &SimState, page: ListPage) -> Response {
+    let changing = page.has_more && state.chance(state.config.faults.change_between_pages) && take_change(state);
+    let response = envelope(state.config.envelope, page.data, page.has_more, page.found);
+    if changing {
+        change_between_pages(state);
+    }
+    response
+}
+
+/// One page of `visible` at `offset`, with the duplicate fault applied.
 fn page_of(
     state: &SimState,
     visible: &[usize],
     offset: usize,
     records: usize,
     render: impl Fn(usize) -> Value,
-) -> Response {
+) -> ListPage {
     let first = match state.config.offset_meaning {
         OffsetMeaning::Records => offset,
         OffsetMeaning::Pages => offset.saturating_mul(records),
@@ -398,14 +421,7 @@ fn page_of(
         shown = with_repeats;
     }
     let data: Vec<Value> = shown.into_iter().map(render).collect();
-    let has_more = last < visible.len();
-    let found = visible.len();
-    let changing = has_more && state.chance(state.config.faults.change_between_pages) && take_change(state);
-    let response = envelope(state.config.envelope, data, has_more, found);
-    if changing {
-        change_between_pages(state);
-    }
-    response
+    ListPage { data, has_more: last < visible.len(), found: visible.len() }
 }
 
 fn take_change(state: &SimState) -> bool {

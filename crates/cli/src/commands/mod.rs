@@ -1,3 +1,5 @@
+pub mod demo;
+pub mod report;
 pub mod simulate;
 pub mod status;
 pub mod sync;

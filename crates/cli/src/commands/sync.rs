@@ -145,22 +145,22 @@ impl SyncObserver for Progress {
     }
 
     fn progressed(&self, _resource: Resource, totals: &RunTotals, expected: Option<u64>) {
-        if let Ok(slot) = self.bar.lock() {
-            if let Some(bar) = slot.as_ref() {
-                if let Some(n) = expected {
-                    bar.set_length(n);
-                }
-                bar.set_position(totals.seen);
-                bar.set_message(format!("{} new, {} updated", totals.inserted, totals.updated));
+        if let Ok(slot) = self.bar.lock()
+            && let Some(bar) = slot.as_ref()
+        {
+            if let Some(n) = expected {
+                bar.set_length(n);
             }
+            bar.set_position(totals.seen);
+            bar.set_message(format!("{} new, {} updated", totals.inserted, totals.updated));
         }
     }
 
     fn finished(&self, _resource: Resource, _totals: &RunTotals, _error: Option<&str>) {
-        if let Ok(mut slot) = self.bar.lock() {
-            if let Some(bar) = slot.take() {
-                bar.finish_and_clear();
-            }
+        if let Ok(mut slot) = self.bar.lock()
+            && let Some(bar) = slot.take()
+        {
+            bar.finish_and_clear();
         }
     }
 }
