@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use futures::StreamExt;
-use store::{Lease, LeaseHeld, Rejected, RunMode, RunTotals, Store, StoreError};
-use workiz::{Client, ClientStats, ListQuery, Lookup, Record, RecordError};
+use futures::{Stream, StreamExt};
+use store::{Lease, LeaseHeld, Rejected, RunMode, RunTotals, Store, StoreError, UpsertCounts};
+use workiz::{Client, ClientStats, Job, Lead, ListQuery, Lookup, Page, Record, RecordError};
 
 use crate::convert::{client_row, job_row, lead_row, team_row, time_off_row};
 use crate::events::{BatchStored, RecordsRejected, RunFinished};
@@ -262,8 +262,8 @@ impl Syncer {
             };
             observer.started(resource, None);
             let result = match resource {
-                Resource::Jobs => self.sync_list(&mut run, start, deep, observer, ListKind::Jobs).await,
-                Resource::Leads => self.sync_list(&mut run, start, deep, observer, ListKind::Leads).await,
+                Resource::Jobs => self.sync_list::<Job>(&mut run, start, deep, observer).await,
+                Resource::Leads => self.sync_list::<Lead>(&mut run, start, deep, observer).await,
                 Resource::Team => self.sync_team(&mut run).await,
                 Resource::TimeOff => self.sync_time_off(&mut run).await,
                 Resource::Clients => self.sync_clients(&mut run, observer).await,
@@ -289,60 +289,49 @@ impl Syncer {
 
     /// Jobs or leads from `start` on, a page per batch; a deep pass then marks as deleted the
     /// stored records of the window that the listing no longer shows.
-    async fn sync_list(
+    async fn sync_list<T: Listed>(
         &self,
         run: &mut Run<'_>,
         start: NaiveDate,
         deep: bool,
         observer: &dyn SyncObserver,
-        kind: ListKind,
     ) -> Result<(), SyncError> {
         let account = self.settings.account.clone();
         let tz = self.settings.timezone;
-        let query = ListQuery::since(start);
         let mut listed: HashSet<String> = HashSet::new();
         let mut expected = None;
-        macro_rules! drain {
-            ($stream:expr, $to_row:expr, $upsert:ident) => {{
-                // The next page is fetched while this one is stored: a bounded channel of two
-                // pages overlaps the network with the database without holding more in memory.
-                let (tx, mut rx) = tokio::sync::mpsc::channel(2);
-                let stream = $stream;
-                let producer = AbortOnDrop(tokio::spawn(async move {
-                    let mut pages = std::pin::pin!(stream);
-                    while let Some(item) = pages.next().await {
-                        let failed = item.is_err();
-                        if tx.send(item).await.is_err() || failed {
-                            break;
-                        }
-                    }
-                }));
-                while let Some(page) = rx.recv().await {
-                    let page = page?;
-                    expected = expected.or(page.found);
-                    let (records, rejected) = split(page.records);
-                    run.totals.pages += 1;
-                    run.totals.seen += (records.len() + rejected.len()) as u64;
-                    if deep {
-                        listed.extend(records.iter().map(|r| r.uuid.clone()));
-                        listed.extend(rejected.iter().filter_map(|r| r.key.clone()));
-                    }
-                    let rows = records.iter().map(|r| $to_row(r, tz)).collect();
-                    let counts = self.store.$upsert(&account, rows).await?;
-                    run.totals.inserted += counts.inserted;
-                    run.totals.updated += counts.updated;
-                    run.totals.unchanged += counts.unchanged;
-                    run.store_rejected(rejected).await?;
-                    run.checkpoint().await?;
-                    BatchStored { resource: run.resource.name(), page: page.number, totals: &run.totals }.emit();
-                    observer.progressed(run.resource, &run.totals, expected);
+        // The next page is fetched while this one is stored: a bounded channel of two pages
+        // overlaps the network with the database without holding more in memory.
+        let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+        let pages = T::pages(&self.client, ListQuery::since(start));
+        let _producer = AbortOnDrop(tokio::spawn(async move {
+            let mut pages = std::pin::pin!(pages);
+            while let Some(item) = pages.next().await {
+                let failed = item.is_err();
+                if tx.send(item).await.is_err() || failed {
+                    break;
                 }
-                drop(producer);
-            }};
-        }
-        match kind {
-            ListKind::Jobs => drain!(self.client.jobs(query), job_row, upsert_jobs),
-            ListKind::Leads => drain!(self.client.leads(query), lead_row, upsert_leads),
+            }
+        }));
+        while let Some(page) = rx.recv().await {
+            let page = page?;
+            expected = expected.or(page.found);
+            let (records, rejected) = split(page.records);
+            run.totals.pages += 1;
+            run.totals.seen += (records.len() + rejected.len()) as u64;
+            if deep {
+                listed.extend(records.iter().map(|r| r.key().to_owned()));
+                listed.extend(rejected.iter().filter_map(|r| r.key.clone()));
+            }
+            let rows = records.iter().map(|r| r.row(tz)).collect();
+            let counts = T::store(&self.store, &account, rows).await?;
+            run.totals.inserted += counts.inserted;
+            run.totals.updated += counts.updated;
+            run.totals.unchanged += counts.unchanged;
+            run.store_rejected(rejected).await?;
+            run.checkpoint().await?;
+            BatchStored { resource: run.resource.name(), page: page.number, totals: &run.totals }.emit();
+            observer.progressed(run.resource, &run.totals, expected);
         }
         if deep {
             let table = run.resource.name();
@@ -442,10 +431,68 @@ impl Drop for AbortOnDrop {
     }
 }
 
-#[derive(Clone, Copy)]
-enum ListKind {
-    Jobs,
-    Leads,
+/// A record type that the sync lists page by page and stores as rows.
+trait Listed: Record {
+    type Row: Send;
+
+    fn pages(
+        client: &Client,
+        query: ListQuery,
+    ) -> impl Stream<Item = Result<Page<Self>, workiz::Error>> + Send + 'static;
+
+    fn row(&self, tz: Tz) -> Self::Row;
+
+    fn store(
+        store: &Store,
+        account: &str,
+        rows: Vec<Self::Row>,
+    ) -> impl Future<Output = Result<UpsertCounts, StoreError>> + Send;
+}
+
+impl Listed for Job {
+    type Row = store::JobRow;
+
+    fn pages(
+        client: &Client,
+        query: ListQuery,
+    ) -> impl Stream<Item = Result<Page<Self>, workiz::Error>> + Send + 'static {
+        client.jobs(query)
+    }
+
+    fn row(&self, tz: Tz) -> Self::Row {
+        job_row(self, tz)
+    }
+
+    fn store(
+        store: &Store,
+        account: &str,
+        rows: Vec<Self::Row>,
+    ) -> impl Future<Output = Result<UpsertCounts, StoreError>> + Send {
+        store.upsert_jobs(account, rows)
+    }
+}
+
+impl Listed for Lead {
+    type Row = store::LeadRow;
+
+    fn pages(
+        client: &Client,
+        query: ListQuery,
+    ) -> impl Stream<Item = Result<Page<Self>, workiz::Error>> + Send + 'static {
+        client.leads(query)
+    }
+
+    fn row(&self, tz: Tz) -> Self::Row {
+        lead_row(self, tz)
+    }
+
+    fn store(
+        store: &Store,
+        account: &str,
+        rows: Vec<Self::Row>,
+    ) -> impl Future<Output = Result<UpsertCounts, StoreError>> + Send {
+        store.upsert_leads(account, rows)
+    }
 }
 
 #[cfg(test)]

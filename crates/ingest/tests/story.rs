@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use ingest::{Resource, SyncError, SyncOptions, SyncSettings, Syncer};
 use store::{RunStatus, Store};
 use workiz::{ApiToken, Client, ClientConfig, RetryPolicy};
-use workiz_sim::{Fault, FaultRates, SimConfig, SimJob, SimLead, Simulator};
+use workiz_sim::{FaultRates, SimConfig, SimJob, SimLead, Simulator};
 
 fn last_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")
@@ -303,7 +303,6 @@ async fn a_refused_token_stops_the_pass_with_one_clear_error() {
         let runs = store.runs(&account, 10).await.expect("runs");
         assert_eq!(runs.len(), 1, "no other resource was tried");
         assert_eq!(runs[0].status, RunStatus::Failed);
-        sim.script_faults([Fault::InternalError]);
         store.close().await;
     }
 }
