@@ -14,6 +14,11 @@ use clap::Parser;
 use crate::args::{Args, Command};
 use crate::exit::Failure;
 
+// Ingest allocates and frees many small JSON values on several threads; mimalloc does that with a
+// fraction of glibc's cost (malloc was a fifth of a sync's CPU profile).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(args) => args,

@@ -1,7 +1,7 @@
 //! Workiz records into store rows: typed columns computed once, at ingest, by the rules of
 //! METRICS.md (the local day, paid = total − amount due).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use chrono_tz::Tz;
 use store::{ClientRow, JobRow, LeadRow, Origin, TeamMemberRow, TimeOffRow};
 use workiz::{ClientRecord, Job, Lead, TeamMember, TimeOff, WorkizTime};
@@ -16,8 +16,13 @@ pub fn local_day(time: &WorkizTime, tz: Tz) -> NaiveDate {
     local_time(time, tz).date()
 }
 
+/// `YYYY-MM-DD HH:MM:SS`. Written by hand: chrono's `format` re-parses its pattern for every
+/// call, and this runs for several fields of every record.
 fn text(time: Option<&WorkizTime>, tz: Tz) -> Option<String> {
-    time.map(|t| local_time(t, tz).format("%Y-%m-%d %H:%M:%S").to_string())
+    time.map(|t| {
+        let t = local_time(t, tz);
+        format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())
+    })
 }
 
 /// Only the digits of a phone number, so that `(813) 555-0100` and `813-555-0100` match.

@@ -14,6 +14,9 @@ use crate::convert::{client_row, job_row, lead_row, team_row, time_off_row};
 use crate::events::{BatchStored, RecordsRejected, RunFinished};
 use crate::lease::{holder_id, is_dead};
 
+/// The most rows written in one statement (SQLite takes 32,766 parameters; a job row has 22).
+const MAX_BATCH_ROWS: usize = 500;
+
 /// What can be synced from the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Resource {
@@ -300,9 +303,10 @@ impl Syncer {
         let tz = self.settings.timezone;
         let mut listed: HashSet<String> = HashSet::new();
         let mut expected = None;
-        // The next page is fetched while this one is stored: a bounded channel of two pages
-        // overlaps the network with the database without holding more in memory.
-        let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+        // Pages are fetched while earlier ones are stored. Whatever has arrived meanwhile is
+        // written together, up to `MAX_BATCH_ROWS`: one statement per page when the database keeps
+        // up, fewer and larger ones when it does not. The channel bounds memory to a few pages.
+        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
         let pages = T::pages(&self.client, ListQuery::since(start));
         let _producer = AbortOnDrop(tokio::spawn(async move {
             let mut pages = std::pin::pin!(pages);
@@ -313,11 +317,25 @@ impl Syncer {
                 }
             }
         }));
-        while let Some(page) = rx.recv().await {
-            let page = page?;
-            expected = expected.or(page.found);
-            let (records, rejected) = split(page.records);
-            run.totals.pages += 1;
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first?];
+            while batch.iter().map(|p| p.records.len()).sum::<usize>() < MAX_BATCH_ROWS {
+                match rx.try_recv() {
+                    Ok(page) => batch.push(page?),
+                    Err(_) => break,
+                }
+            }
+            let mut records = Vec::new();
+            let mut rejected = Vec::new();
+            let mut last_page = 0;
+            for page in batch {
+                expected = expected.or(page.found);
+                last_page = page.number;
+                run.totals.pages += 1;
+                let (ok, bad) = split(page.records);
+                records.extend(ok);
+                rejected.extend(bad);
+            }
             run.totals.seen += (records.len() + rejected.len()) as u64;
             if deep {
                 listed.extend(records.iter().map(|r| r.key().to_owned()));
@@ -330,7 +348,7 @@ impl Syncer {
             run.totals.unchanged += counts.unchanged;
             run.store_rejected(rejected).await?;
             run.checkpoint().await?;
-            BatchStored { resource: run.resource.name(), page: page.number, totals: &run.totals }.emit();
+            BatchStored { resource: run.resource.name(), page: last_page, totals: &run.totals }.emit();
             observer.progressed(run.resource, &run.totals, expected);
         }
         if deep {
@@ -379,7 +397,7 @@ impl Syncer {
         if (ids.len() as i64) < cap {
             let refresh_before =
                 chrono::Utc::now() - chrono::Duration::days(i64::from(self.settings.client_refresh_days));
-            let cutoff = refresh_before.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+            let cutoff = refresh_before.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
             ids.extend(self.store.stalest_client_ids(&account, &cutoff, cap - ids.len() as i64).await?);
         }
         let expected = Some(ids.len() as u64);

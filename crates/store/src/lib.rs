@@ -1,7 +1,8 @@
 //! Storage for workiz-metrics: one interface, SQLite (the default, one file) or PostgreSQL,
 //! chosen by the URL scheme.
 //!
-//! Both backends share the SQL (written to the common subset, `$n` placeholders, `ON CONFLICT`)
+//! Both backends share the SQL (written to the common subset, `$n` placeholders, `ON CONFLICT`;
+//! generated batches use `?` on SQLite)
 //! through sqlx's `Any` driver; only the migrations differ. Writes are batched: one multi-row
 //! upsert per page, never a statement per row.
 
@@ -26,7 +27,8 @@ pub use rows::{
 pub use runs::{RunMode, RunStatus, RunSummary, RunTotals};
 pub use upsert::UpsertCounts;
 
-/// The current time as stored: RFC 3339 in UTC, which sorts as text on both backends.
+/// The current time as stored: RFC 3339 in UTC with microseconds, which sorts as text on both
+/// backends and tells one batch's timestamp from the next.
 pub fn now_text() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }

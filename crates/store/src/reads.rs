@@ -6,7 +6,7 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::backend::Store;
 use crate::error::StoreError;
 use crate::rows::{CallRow, ClientRow, JobRow, LeadRow, PaymentRow, SpendRow, TeamMemberRow, TimeOffRow};
-use crate::upsert::UpsertCounts;
+use crate::upsert::{UpsertCounts, placeholders};
 
 /// A stored job with its bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,10 +94,11 @@ impl Store {
         let now = crate::now_text();
         let mut marked = 0;
         for chunk in keys.chunks(500) {
-            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
             let sql = format!(
-                "UPDATE {table} SET deleted_at = $1 WHERE account_id = $2 AND deleted_at IS NULL AND {key} IN ({})",
-                list.join(", ")
+                "UPDATE {table} SET deleted_at = {} WHERE account_id = {} AND deleted_at IS NULL AND {key} IN ({})",
+                placeholders(self.backend(), 1, 1),
+                placeholders(self.backend(), 2, 1),
+                placeholders(self.backend(), 3, chunk.len())
             );
             let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now.clone()).bind(account.to_owned());
             for k in chunk {

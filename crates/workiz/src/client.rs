@@ -220,20 +220,20 @@ impl Client {
     /// The whole team (one answer, not paged).
     pub async fn team(&self) -> Result<Vec<Result<TeamMember, RecordError>>, Error> {
         let envelope = self.get_list("team/all/", &[]).await?;
-        Ok(envelope.records.iter().map(TeamMember::decode).collect())
+        Ok(envelope.records.into_iter().map(TeamMember::decode_value).collect())
     }
 
     /// Every time-off entry of the account.
     pub async fn time_off(&self) -> Result<Vec<Result<TimeOff, RecordError>>, Error> {
         let envelope = self.get_list("TimeOff/get/", &[("all", "true".to_owned())]).await?;
-        Ok(envelope.records.iter().map(TimeOff::decode).collect())
+        Ok(envelope.records.into_iter().map(TimeOff::decode_value).collect())
     }
 
     /// One user's time off.
     pub async fn time_off_of(&self, user_name: &str) -> Result<Vec<Result<TimeOff, RecordError>>, Error> {
         let path = format!("TimeOff/get/{}", path_segment(user_name)?);
         let envelope = self.get_list(&path, &[]).await?;
-        Ok(envelope.records.iter().map(TimeOff::decode).collect())
+        Ok(envelope.records.into_iter().map(TimeOff::decode_value).collect())
     }
 
     /// Asks each of the seed document's extra list paths once. "Invalid end point" is reported as
@@ -262,7 +262,7 @@ impl Client {
         let single = envelope::parse_single(&body).map_err(|p| self.shape_error(path, p))?;
         Ok(match single {
             None => Lookup::Gone,
-            Some(value) => match T::decode(&value) {
+            Some(value) => match T::decode_value(value) {
                 Ok(record) => Lookup::Found(record),
                 Err(e) => Lookup::Rejected(e),
             },

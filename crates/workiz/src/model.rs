@@ -32,25 +32,40 @@ pub trait Record: Sized + Send + 'static {
     /// The record's unique key (a job's UUID, a team member's id).
     fn key(&self) -> &str;
 
+    /// Reads the typed fields; the raw JSON is attached by the decoders.
     fn from_object(object: &Map<String, Value>) -> Result<Self, FieldError>;
+
+    /// Where the record keeps its raw JSON.
+    fn raw_mut(&mut self) -> &mut Value;
 
     /// The key of a record that failed to decode, when it can still be read.
     fn key_of(object: &Map<String, Value>) -> Option<String>;
 
     /// Decodes one element of a page; anything wrong becomes a [`RecordError`] with the raw text.
     fn decode(value: &Value) -> Result<Self, RecordError> {
-        let Some(object) = value.as_object() else {
+        Self::decode_value(value.clone())
+    }
+
+    /// [`Record::decode`] taking the value, which then becomes the record's raw JSON uncopied.
+    fn decode_value(value: Value) -> Result<Self, RecordError> {
+        let Value::Object(object) = value else {
             return Err(RecordError {
                 key: None,
                 reason: format!("a {} must be a JSON object", Self::KIND),
                 raw: value.to_string(),
             });
         };
-        Self::from_object(object).map_err(|e| RecordError {
-            key: Self::key_of(object),
-            reason: format!("{} {e}", Self::KIND),
-            raw: value.to_string(),
-        })
+        match Self::from_object(&object) {
+            Ok(mut record) => {
+                *record.raw_mut() = Value::Object(object);
+                Ok(record)
+            }
+            Err(e) => Err(RecordError {
+                key: Self::key_of(&object),
+                reason: format!("{} {e}", Self::KIND),
+                raw: Value::Object(object).to_string(),
+            }),
+        }
     }
 }
 
@@ -126,6 +141,10 @@ impl Record for Job {
         &self.uuid
     }
 
+    fn raw_mut(&mut self) -> &mut Value {
+        &mut self.raw
+    }
+
     fn key_of(object: &Map<String, Value>) -> Option<String> {
         uuid_of(object)
     }
@@ -153,7 +172,8 @@ impl Record for Job {
             team: team(f)?,
             tags: f.strings(&["Tags", "tags"])?,
             comments: f.comments(&["Comments", "comments"])?,
-            raw: Value::Object(object.clone()),
+            // Filled by `decode_value`, which moves the object in rather than copying it.
+            raw: Value::Null,
         })
     }
 }
@@ -189,6 +209,10 @@ impl Record for Lead {
         &self.uuid
     }
 
+    fn raw_mut(&mut self) -> &mut Value {
+        &mut self.raw
+    }
+
     fn key_of(object: &Map<String, Value>) -> Option<String> {
         uuid_of(object)
     }
@@ -214,7 +238,8 @@ impl Record for Lead {
             lost: f.flag(&["LeadLost", "leadLost"])?,
             team: team(f)?,
             comments: f.comments(&["Comments", "comments"])?,
-            raw: Value::Object(object.clone()),
+            // Filled by `decode_value`, which moves the object in rather than copying it.
+            raw: Value::Null,
         })
     }
 }
@@ -239,6 +264,10 @@ impl Record for TeamMember {
         &self.id
     }
 
+    fn raw_mut(&mut self) -> &mut Value {
+        &mut self.raw
+    }
+
     fn key_of(object: &Map<String, Value>) -> Option<String> {
         Fields(object).id(&["id", "Id", "ID"]).ok().flatten()
     }
@@ -253,7 +282,8 @@ impl Record for TeamMember {
             field_tech: f.flag(&["fieldTech", "FieldTech"])?,
             active: f.flag(&["active", "Active"])?,
             created: f.time(&["created", "Created"])?,
-            raw: Value::Object(object.clone()),
+            // Filled by `decode_value`, which moves the object in rather than copying it.
+            raw: Value::Null,
         })
     }
 }
@@ -276,6 +306,10 @@ impl Record for TimeOff {
         &self.key
     }
 
+    fn raw_mut(&mut self) -> &mut Value {
+        &mut self.raw
+    }
+
     fn key_of(_: &Map<String, Value>) -> Option<String> {
         None
     }
@@ -292,7 +326,8 @@ impl Record for TimeOff {
             user_name,
             start: f.time(&["start", "Start"])?,
             end: f.time(&["end", "End"])?,
-            raw: Value::Object(object.clone()),
+            // Filled by `decode_value`, which moves the object in rather than copying it.
+            raw: Value::Null,
         })
     }
 }
@@ -321,6 +356,10 @@ impl Record for ClientRecord {
         &self.id
     }
 
+    fn raw_mut(&mut self) -> &mut Value {
+        &mut self.raw
+    }
+
     fn key_of(object: &Map<String, Value>) -> Option<String> {
         Fields(object).id(&["Id", "id", "ClientId"]).ok().flatten()
     }
@@ -339,7 +378,8 @@ impl Record for ClientRecord {
             state: f.text(&["State", "state"])?,
             zip: f.text(&["Zip", "zip", "PostalCode"])?,
             source: f.text(&["Source", "source", "JobSource"])?,
-            raw: Value::Object(object.clone()),
+            // Filled by `decode_value`, which moves the object in rather than copying it.
+            raw: Value::Null,
         })
     }
 }

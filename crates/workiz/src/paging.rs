@@ -91,10 +91,12 @@ pub(crate) fn pages<T: Record>(
             params.extend(query.statuses.iter().map(|s| ("status", s.clone())));
             let envelope = client.get_list(path, &params).await?;
             let received = envelope.records.len();
+            let found = envelope.found;
+            let has_more = envelope.has_more;
             let mut records = Vec::with_capacity(received);
             let mut duplicates = 0;
-            for value in &envelope.records {
-                let decoded = T::decode(value);
+            for value in envelope.records {
+                let decoded = T::decode_value(value);
                 let key = match &decoded {
                     Ok(record) => Some(record.key().to_owned()),
                     Err(rejected) => rejected.key.clone(),
@@ -108,9 +110,9 @@ pub(crate) fn pages<T: Record>(
             }
             let new_records = records.len();
             PageFetched { endpoint: path, page: number, offset, records: received, new_records }.emit();
-            yield Page { number, offset, records, duplicates, found: envelope.found };
+            yield Page { number, offset, records, duplicates, found };
 
-            let more = envelope.has_more.unwrap_or(received as u64 >= page_size);
+            let more = has_more.unwrap_or(received as u64 >= page_size);
             if !more || received == 0 || new_records == 0 {
                 break;
             }
