@@ -129,6 +129,18 @@ struct SourceTally {
     has_spend: bool,
 }
 
+/// Jobs of one day sharing type, source and status, borrowed from a fact or a group.
+#[derive(Debug, Clone, Copy)]
+struct JobsRef<'f> {
+    day: NaiveDate,
+    job_type: Option<&'f str>,
+    source: Option<&'f str>,
+    status: Option<&'f str>,
+    jobs: u64,
+    paid_cents: i64,
+    over_threshold: u64,
+}
+
 /// Where one record is counted.
 #[derive(Debug)]
 struct Target {
@@ -179,17 +191,17 @@ impl<'a> Accumulator<'a> {
     }
 
     /// Checks the period and source filter, records the spelling, and says where the record counts.
-    fn admit(&mut self, day: NaiveDate, source: &str, segment: Option<Segment>) -> Option<Target> {
+    fn admit(&mut self, day: NaiveDate, source: &str, segment: Option<Segment>, weight: u64) -> Option<Target> {
         if !self.period.contains(day) {
             return None;
         }
-        self.admit_source(source, segment).map(|mut target| {
+        self.admit_source(source, segment, weight).map(|mut target| {
             target.bucket = self.bucket_of(day);
             target
         })
     }
 
-    fn admit_source(&mut self, source: &str, segment: Option<Segment>) -> Option<Target> {
+    fn admit_source(&mut self, source: &str, segment: Option<Segment>, weight: u64) -> Option<Target> {
         let source_key = normalize_key(source);
         if self.source_filter.as_ref().is_some_and(|f| *f != source_key) {
             return None;
@@ -200,7 +212,7 @@ impl<'a> Accumulator<'a> {
             return None;
         }
         let entry = self.sources.entry(source_key.clone()).or_default();
-        *entry.spellings.entry(source.to_owned()).or_default() += 1;
+        *entry.spellings.entry(source.to_owned()).or_default() += weight;
         Some(Target { source_key, segment, bucket: None })
     }
 
@@ -221,38 +233,47 @@ impl<'a> Accumulator<'a> {
         let request = self.request;
         let aliases = &request.aliases;
         for job in &facts.jobs {
-            if rules::is_excluded_status(job.status.as_deref(), &request.excluded_job_statuses) {
-                continue;
-            }
-            let job_type = job.job_type.as_deref();
-            let source = aliases.resolve(job.source.as_deref());
-            let Some(target) = self.admit(job.day, source, Some(rules::segment(job_type))) else { continue };
-            let unit = rules::is_unit(job_type);
-            let repair = rules::is_repair(job_type, job.paid_cents);
-            let paid = i128::from(job.paid_cents.unwrap_or(0));
-            self.apply(&target, |t| {
-                t.jobs += 1;
-                t.units += u64::from(unit);
-                t.repairs += u64::from(repair);
-                t.revenue_cents = t.revenue_cents.saturating_add(paid);
+            let paid = job.paid_cents;
+            let over = paid.is_some_and(|p| p > rules::REPAIR_THRESHOLD_CENTS);
+            self.add_jobs(JobsRef {
+                day: job.day,
+                job_type: job.job_type.as_deref(),
+                source: job.source.as_deref(),
+                status: job.status.as_deref(),
+                jobs: 1,
+                paid_cents: paid.unwrap_or(0),
+                over_threshold: u64::from(over),
             });
         }
-        for lead in &facts.leads {
-            let source = aliases.resolve(lead.source.as_deref());
-            let segment = rules::segment(lead.lead_type.as_deref());
-            let Some(target) = self.admit(lead.day, source, Some(segment)) else { continue };
-            let status = lead.status.as_deref();
+        for group in &facts.job_groups {
+            self.add_jobs(JobsRef {
+                day: group.day,
+                job_type: group.job_type.as_deref(),
+                source: group.source.as_deref(),
+                status: group.status.as_deref(),
+                jobs: group.jobs,
+                paid_cents: group.paid_cents,
+                over_threshold: group.paid_over_repair_threshold,
+            });
+        }
+        let leads = facts.leads.iter().map(|l| (l.day, l.lead_type.as_deref(), l.source.as_deref(), l.status.as_deref(), 1));
+        let lead_groups =
+            facts.lead_groups.iter().map(|g| (g.day, g.lead_type.as_deref(), g.source.as_deref(), g.status.as_deref(), g.leads));
+        for (day, lead_type, source, status, count) in leads.chain(lead_groups) {
+            let source = aliases.resolve(source);
+            let segment = rules::segment(lead_type);
+            let Some(target) = self.admit(day, source, Some(segment), count) else { continue };
             let counted = rules::counts_as_lead(Some(source), status);
             let pro_referral = rules::is_pro_referral_lead(Some(source), status);
             self.apply(&target, |t| {
-                t.leads += u64::from(counted);
-                t.pro_referral_leads += u64::from(pro_referral);
+                t.leads += if counted { count } else { 0 };
+                t.pro_referral_leads += if pro_referral { count } else { 0 };
             });
         }
         for payment in &facts.payments {
             let source = aliases.resolve(payment.job_source.as_deref());
             let segment = rules::segment(payment.job_type.as_deref());
-            let Some(target) = self.admit(payment.day, source, Some(segment)) else { continue };
+            let Some(target) = self.admit(payment.day, source, Some(segment), 1) else { continue };
             let amount = i128::from(payment.amount_cents);
             self.apply(&target, |t| t.collected_cents = t.collected_cents.saturating_add(amount));
         }
@@ -260,21 +281,49 @@ impl<'a> Accumulator<'a> {
         if request.segment.is_some() {
             return;
         }
-        for call in &facts.calls {
-            let source = aliases.resolve(call.source.as_deref());
-            let Some(target) = self.admit(call.day, source, None) else { continue };
-            self.apply(&target, |t| t.calls += 1);
+        let calls = facts.calls.iter().map(|c| (c.day, c.source.as_deref(), 1));
+        let call_groups = facts.call_groups.iter().map(|g| (g.day, g.source.as_deref(), g.calls));
+        for (day, source, count) in calls.chain(call_groups) {
+            let source = aliases.resolve(source);
+            let Some(target) = self.admit(day, source, None, count) else { continue };
+            self.apply(&target, |t| t.calls += count);
         }
         for entry in &facts.spend {
             self.add_spend(entry);
         }
     }
 
+    /// Jobs sharing day, type, source and status: one job, or a rollup group of them.
+    fn add_jobs(&mut self, jobs: JobsRef<'_>) {
+        let request = self.request;
+        if rules::is_excluded_status(jobs.status, &request.excluded_job_statuses) {
+            return;
+        }
+        let source = request.aliases.resolve(jobs.source);
+        let Some(target) = self.admit(jobs.day, source, Some(rules::segment(jobs.job_type)), jobs.jobs) else { return };
+        let units = if rules::is_unit(jobs.job_type) { jobs.jobs } else { 0 };
+        // A repair by type whatever was paid; a COD Service only when paid over the threshold.
+        let repairs = if rules::is_repair(jobs.job_type, None) {
+            jobs.jobs
+        } else if rules::is_repair(jobs.job_type, Some(i64::MAX)) {
+            jobs.over_threshold
+        } else {
+            0
+        };
+        let paid = i128::from(jobs.paid_cents);
+        self.apply(&target, |t| {
+            t.jobs += jobs.jobs;
+            t.units += units;
+            t.repairs += repairs;
+            t.revenue_cents = t.revenue_cents.saturating_add(paid);
+        });
+    }
+
     fn add_spend(&mut self, entry: &SpendEntry) {
         let entry_span = Span { start: entry.date_from, end: entry.date_to };
         let Some(in_period) = spend_share(entry, entry_span, self.period) else { return };
         let source = self.request.aliases.resolve(Some(&entry.source));
-        let Some(target) = self.admit_source(source, None) else { return };
+        let Some(target) = self.admit_source(source, None, 1) else { return };
         self.totals.cost = self.totals.cost.saturating_add(in_period);
         if let Some(source) = self.sources.get_mut(&target.source_key) {
             source.has_spend = true;

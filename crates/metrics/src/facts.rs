@@ -56,9 +56,46 @@ pub struct Facts {
     pub jobs: Vec<JobFact>,
     pub leads: Vec<LeadFact>,
     pub calls: Vec<CallFact>,
+    /// Jobs counted together (from the daily rollups); computed exactly like as many `JobFact`s.
+    pub job_groups: Vec<JobGroup>,
+    pub lead_groups: Vec<LeadGroup>,
+    pub call_groups: Vec<CallGroup>,
     pub payments: Vec<PaymentFact>,
     pub spend: Vec<SpendEntry>,
     /// Whether the account has any payment record at all (not only in the period): without any,
     /// `collected` is unknown rather than zero.
     pub has_payment_records: bool,
+}
+
+/// The jobs of one day that share type, source and status, counted together. Rules that depend on
+/// a single job's paid amount use `paid_over_repair_threshold`, counted when the group was built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobGroup {
+    pub day: NaiveDate,
+    pub job_type: Option<String>,
+    pub source: Option<String>,
+    pub status: Option<String>,
+    pub jobs: u64,
+    /// Σ paid over the group's jobs (unknown paid counts as 0).
+    pub paid_cents: i64,
+    /// Jobs of the group whose paid amount is above the repair threshold (100.00).
+    pub paid_over_repair_threshold: u64,
+}
+
+/// The leads of one day that share type, source and status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadGroup {
+    pub day: NaiveDate,
+    pub lead_type: Option<String>,
+    pub source: Option<String>,
+    pub status: Option<String>,
+    pub leads: u64,
+}
+
+/// The calls of one day from one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallGroup {
+    pub day: NaiveDate,
+    pub source: Option<String>,
+    pub calls: u64,
 }

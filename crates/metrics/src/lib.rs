@@ -15,7 +15,7 @@ mod request;
 pub mod rules;
 
 pub use compute::{MAX_BUCKETS, compute};
-pub use facts::{CallFact, Facts, JobFact, LeadFact, PaymentFact, SpendEntry};
+pub use facts::{CallFact, CallGroup, Facts, JobFact, JobGroup, LeadFact, LeadGroup, PaymentFact, SpendEntry};
 pub use render::{render_csv, render_json, render_table};
 pub use report::{Metrics, Report, SegmentRow, SeriesRow, SourceRow};
 pub use request::{Bucket, ReportRequest, RequestError, SourceAliases};

@@ -108,6 +108,7 @@ pub fn sample() -> (Facts, ReportRequest) {
         payments: vec![payment(nov(3), 15_000, "Google", "COD Service")],
         spend: vec![spend("Google", d(2026, 10, 31), nov(2), 30_000)],
         has_payment_records: true,
+        ..Facts::default()
     };
     let request = ReportRequest {
         excluded_job_statuses: vec!["Canceled".to_owned()],
