@@ -229,7 +229,13 @@ impl Syncer {
         if interrupted > 0 {
             tracing::warn!(runs = interrupted, "earlier sync runs were interrupted; this pass completes their work");
         }
-        let result = self.run_resources(options, observer, &lease).await;
+        let mut result = self.run_resources(options, observer, &lease).await;
+        // Reports read the daily rollups: bring the days this pass touched up to date.
+        if result.is_ok()
+            && let Err(e) = self.store.refresh_rollups(account).await
+        {
+            result = Err(e.into());
+        }
         if let Err(e) = self.store.release_lease(&lease).await {
             tracing::warn!(error = %e, "could not release the sync lock; it expires by itself");
         }

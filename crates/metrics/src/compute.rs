@@ -256,9 +256,12 @@ impl<'a> Accumulator<'a> {
                 over_threshold: group.paid_over_repair_threshold,
             });
         }
-        let leads = facts.leads.iter().map(|l| (l.day, l.lead_type.as_deref(), l.source.as_deref(), l.status.as_deref(), 1));
-        let lead_groups =
-            facts.lead_groups.iter().map(|g| (g.day, g.lead_type.as_deref(), g.source.as_deref(), g.status.as_deref(), g.leads));
+        let leads =
+            facts.leads.iter().map(|l| (l.day, l.lead_type.as_deref(), l.source.as_deref(), l.status.as_deref(), 1));
+        let lead_groups = facts
+            .lead_groups
+            .iter()
+            .map(|g| (g.day, g.lead_type.as_deref(), g.source.as_deref(), g.status.as_deref(), g.leads));
         for (day, lead_type, source, status, count) in leads.chain(lead_groups) {
             let source = aliases.resolve(source);
             let segment = rules::segment(lead_type);

@@ -8,6 +8,7 @@
 
 mod compute;
 mod facts;
+mod load;
 mod money;
 mod render;
 mod report;
@@ -16,6 +17,7 @@ pub mod rules;
 
 pub use compute::{MAX_BUCKETS, compute};
 pub use facts::{CallFact, CallGroup, Facts, JobFact, JobGroup, LeadFact, LeadGroup, PaymentFact, SpendEntry};
+pub use load::{load_facts, report};
 pub use render::{render_csv, render_json, render_table};
 pub use report::{Metrics, Report, SegmentRow, SeriesRow, SourceRow};
 pub use request::{Bucket, ReportRequest, RequestError, SourceAliases};

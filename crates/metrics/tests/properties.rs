@@ -108,9 +108,18 @@ fn grouped(facts: &Facts) -> Facts {
             .collect(),
         lead_groups: leads
             .into_iter()
-            .map(|((day, lead_type, source, status), n)| metrics_engine::LeadGroup { day, lead_type, source, status, leads: n })
+            .map(|((day, lead_type, source, status), n)| metrics_engine::LeadGroup {
+                day,
+                lead_type,
+                source,
+                status,
+                leads: n,
+            })
             .collect(),
-        call_groups: calls.into_iter().map(|((day, source), n)| metrics_engine::CallGroup { day, source, calls: n }).collect(),
+        call_groups: calls
+            .into_iter()
+            .map(|((day, source), n)| metrics_engine::CallGroup { day, source, calls: n })
+            .collect(),
         payments: facts.payments.clone(),
         spend: facts.spend.clone(),
         has_payment_records: facts.has_payment_records,

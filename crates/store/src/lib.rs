@@ -12,15 +12,17 @@ mod facts;
 mod leases;
 mod migrate;
 mod reads;
+mod rollups;
 mod rows;
 mod runs;
 mod upsert;
 
 pub use backend::{Backend, Store};
 pub use error::StoreError;
-pub use facts::{JobFactRow, LeadFactRow, SpendFactRow};
+pub use facts::SpendFactRow;
 pub use leases::{Lease, LeaseHeld};
 pub use reads::{ResourceCounts, StoredJob, StoredLead};
+pub use rollups::{CallGroupRow, Grain, JobGroupRow, LeadGroupRow, PaymentFactRow};
 pub use rows::{
     CallRow, ClientRow, JobRow, LeadRow, Origin, PaymentRow, Rejected, SpendRow, TeamMemberRow, TimeOffRow,
 };

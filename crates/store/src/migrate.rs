@@ -5,8 +5,14 @@ use sqlx::Executor;
 use crate::backend::{Backend, Store};
 use crate::error::StoreError;
 
-const SQLITE: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/sqlite/0001_init.sql")),
+    ("0002_rollups_and_views", include_str!("../migrations/sqlite/0002_rollups_and_views.sql")),
+];
+const POSTGRES: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/postgres/0001_init.sql")),
+    ("0002_rollups_and_views", include_str!("../migrations/postgres/0002_rollups_and_views.sql")),
+];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let migrations = match store.backend() {

@@ -2,7 +2,7 @@ use std::io::Write;
 
 use anyhow::anyhow;
 use chrono::NaiveDate;
-use metrics_engine::{Bucket, Facts, JobFact, LeadFact, ReportRequest, Segment, SourceAliases, SpendEntry};
+use metrics_engine::{Bucket, ReportRequest, Segment, SourceAliases};
 use store::Store;
 
 use crate::args::{GlobalArgs, ReportArgs, ReportFormat};
@@ -10,63 +10,13 @@ use crate::commands::sync::parse_date;
 use crate::exit::Failure;
 use crate::settings::Settings;
 
-fn day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
 /// Loads the period's facts from the store and computes the report.
 pub async fn build(
     store: &Store,
     settings: &Settings,
     request: &ReportRequest,
 ) -> Result<metrics_engine::Report, Failure> {
-    let (from, to) = (request.from.to_string(), request.to.to_string());
-    let account = &settings.account;
-    let jobs = store.job_facts(account, &from, &to).await.map_err(Failure::failed)?;
-    let leads = store.lead_facts(account, &from, &to).await.map_err(Failure::failed)?;
-    let spend = store.spend_facts(account, &from, &to).await.map_err(Failure::failed)?;
-    let facts = Facts {
-        jobs: jobs
-            .into_iter()
-            .filter_map(|j| {
-                Some(JobFact {
-                    day: day(&j.day)?,
-                    uuid: j.uuid,
-                    job_type: j.job_type,
-                    source: j.source,
-                    status: j.status,
-                    paid_cents: j.paid_cents,
-                })
-            })
-            .collect(),
-        leads: leads
-            .into_iter()
-            .filter_map(|l| {
-                Some(LeadFact {
-                    day: day(&l.day)?,
-                    uuid: l.uuid,
-                    lead_type: l.lead_type,
-                    source: l.source,
-                    status: l.status,
-                })
-            })
-            .collect(),
-        calls: Vec::new(),
-        payments: Vec::new(),
-        spend: spend
-            .into_iter()
-            .filter_map(|s| {
-                Some(SpendEntry {
-                    date_from: day(&s.date_from)?,
-                    date_to: day(&s.date_to)?,
-                    source: s.source,
-                    amount_cents: s.amount_cents,
-                })
-            })
-            .collect(),
-        has_payment_records: store.row_count(account, "payments").await.map_err(Failure::failed)? > 0,
-    };
-    Ok(metrics_engine::compute(&facts, request))
+    metrics_engine::report(store, &settings.account, request).await.map_err(Failure::failed)
 }
 
 pub fn request(settings: &Settings, from: NaiveDate, to: NaiveDate) -> Result<ReportRequest, Failure> {

@@ -1,0 +1,249 @@
+//! The daily rollups: rebuilding the days that writes touched, and reading groups by bucket.
+
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::backend::{Backend, Store};
+use crate::error::StoreError;
+
+/// What the reader wants the rollup groups keyed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    Day,
+    /// Weeks starting on Monday.
+    Week,
+    Month,
+    /// One group for the whole period.
+    Whole,
+}
+
+/// The jobs of one bucket sharing type, source and status. `day` is the bucket's first day, or
+/// the period's first day when the bucket starts before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobGroupRow {
+    pub day: String,
+    pub job_type: Option<String>,
+    pub source: Option<String>,
+    pub status: Option<String>,
+    pub jobs: i64,
+    pub paid_cents: i64,
+    pub paid_over_100: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadGroupRow {
+    pub day: String,
+    pub lead_type: Option<String>,
+    pub source: Option<String>,
+    pub status: Option<String>,
+    pub leads: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallGroupRow {
+    pub day: String,
+    pub source: Option<String>,
+    pub calls: i64,
+}
+
+/// A payment with its job's source and type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentFactRow {
+    pub day: String,
+    pub amount_cents: i64,
+    pub job_source: Option<String>,
+    pub job_type: Option<String>,
+}
+
+/// How each rollup is rebuilt from its table: (kind, rollup, columns, aggregates).
+const ROLLUPS: [(&str, &str, &str, &str); 3] = [
+    (
+        "jobs",
+        "job_daily",
+        "job_type, source, status",
+        "COUNT(*), COALESCE(SUM(paid_cents), 0), SUM(CASE WHEN paid_cents > 10000 THEN 1 ELSE 0 END)",
+    ),
+    ("leads", "lead_daily", "lead_type, source, status", "COUNT(*)"),
+    ("calls", "call_daily", "source", "COUNT(*)"),
+];
+
+impl Store {
+    /// Rebuilds every day that writes marked since the last rebuild. Each kind is one transaction
+    /// that first takes the markers, so a write racing with it marks its day again.
+    pub async fn refresh_rollups(&self, account: &str) -> Result<u64, StoreError> {
+        let mut refreshed = 0;
+        for (kind, rollup, columns, aggregates) in ROLLUPS {
+            let mut tx = self.write.begin().await?;
+            let days: Vec<String> =
+                sqlx::query_scalar("DELETE FROM dirty_days WHERE account_id = $1 AND kind = $2 RETURNING day")
+                    .bind(account.to_owned())
+                    .bind(kind)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let days: Vec<String> = days.into_iter().filter(|d| !d.is_empty()).collect();
+            for chunk in days.chunks(400) {
+                let list = crate::upsert::placeholders(self.backend(), 2, chunk.len());
+                let delete = format!("DELETE FROM {rollup} WHERE account_id = $1 AND day IN ({list})");
+                let insert = format!(
+                    "INSERT INTO {rollup} SELECT account_id, day, {columns}, {aggregates} FROM {kind} \
+                     WHERE account_id = $1 AND deleted_at IS NULL AND day IN ({list}) GROUP BY account_id, day, {columns}"
+                );
+                for sql in [delete, insert] {
+                    let sql = if self.backend() == Backend::Sqlite { sql.replace("$1", "?") } else { sql };
+                    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(account.to_owned());
+                    for day in chunk {
+                        query = query.bind(day.clone());
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            refreshed += days.len() as u64;
+        }
+        if refreshed > 0 {
+            tracing::debug!(account, days = refreshed, "daily rollups rebuilt");
+        }
+        Ok(refreshed)
+    }
+
+    /// Whether writes are waiting to be rolled up.
+    pub async fn rollups_pending(&self, account: &str) -> Result<bool, StoreError> {
+        let pending: Option<String> = sqlx::query_scalar("SELECT day FROM dirty_days WHERE account_id = $1 LIMIT 1")
+            .bind(account.to_owned())
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(pending.is_some())
+    }
+
+    /// The SQL for a row's bucket: its first day, clamped to the period's first day (`$2`).
+    fn bucket_expression(&self, grain: Grain) -> &'static str {
+        match (grain, self.backend()) {
+            (Grain::Day, _) => "day",
+            (Grain::Whole, _) => "$2",
+            (Grain::Month, _) => {
+                "CASE WHEN substr(day, 1, 7) || '-01' < $2 THEN $2 ELSE substr(day, 1, 7) || '-01' END"
+            }
+            (Grain::Week, Backend::Sqlite) => {
+                "CASE WHEN date(day, '-6 days', 'weekday 1') < $2 THEN $2 ELSE date(day, '-6 days', 'weekday 1') END"
+            }
+            (Grain::Week, Backend::Postgres) => {
+                "CASE WHEN to_char(date_trunc('week', day::date), 'YYYY-MM-DD') < $2 THEN $2 \
+                 ELSE to_char(date_trunc('week', day::date), 'YYYY-MM-DD') END"
+            }
+        }
+    }
+
+    /// Rollup groups of `from..=to` (days as text), keyed by bucket. The bucket expression uses
+    /// `$2` several times, so these statements keep numbered placeholders on both backends.
+    async fn groups(
+        &self,
+        rollup: &str,
+        columns: &str,
+        sums: &str,
+        account: &str,
+        from: &str,
+        to: &str,
+        grain: Grain,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let bucket = self.bucket_expression(grain);
+        let sql = format!(
+            "SELECT {bucket} AS bucket, {columns}, {sums} FROM {rollup} WHERE account_id = $1 AND day >= $2 AND day <= $3 \
+             GROUP BY {bucket}, {columns}"
+        );
+        Ok(sqlx::query(AssertSqlSafe(sql))
+            .bind(account.to_owned())
+            .bind(from.to_owned())
+            .bind(to.to_owned())
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    pub async fn job_groups(
+        &self,
+        account: &str,
+        from: &str,
+        to: &str,
+        grain: Grain,
+    ) -> Result<Vec<JobGroupRow>, StoreError> {
+        let sums = "SUM(jobs) AS jobs, SUM(paid_cents) AS paid_cents, SUM(paid_over_100) AS paid_over_100";
+        let rows = self.groups("job_daily", "job_type, source, status", sums, account, from, to, grain).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(JobGroupRow {
+                    day: r.try_get("bucket")?,
+                    job_type: r.try_get("job_type")?,
+                    source: r.try_get("source")?,
+                    status: r.try_get("status")?,
+                    jobs: r.try_get("jobs")?,
+                    paid_cents: r.try_get("paid_cents")?,
+                    paid_over_100: r.try_get("paid_over_100")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    pub async fn lead_groups(
+        &self,
+        account: &str,
+        from: &str,
+        to: &str,
+        grain: Grain,
+    ) -> Result<Vec<LeadGroupRow>, StoreError> {
+        let rows = self
+            .groups("lead_daily", "lead_type, source, status", "SUM(leads) AS leads", account, from, to, grain)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LeadGroupRow {
+                    day: r.try_get("bucket")?,
+                    lead_type: r.try_get("lead_type")?,
+                    source: r.try_get("source")?,
+                    status: r.try_get("status")?,
+                    leads: r.try_get("leads")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    pub async fn call_groups(
+        &self,
+        account: &str,
+        from: &str,
+        to: &str,
+        grain: Grain,
+    ) -> Result<Vec<CallGroupRow>, StoreError> {
+        let rows = self.groups("call_daily", "source", "SUM(calls) AS calls", account, from, to, grain).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CallGroupRow { day: r.try_get("bucket")?, source: r.try_get("source")?, calls: r.try_get("calls")? })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Payments of `from..=to` with their job's source and type.
+    pub async fn payment_facts(&self, account: &str, from: &str, to: &str) -> Result<Vec<PaymentFactRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.day AS day, p.amount_cents AS amount_cents, j.source AS source, j.job_type AS job_type \
+             FROM payments p LEFT JOIN jobs j ON j.account_id = p.account_id AND j.uuid = p.job_uuid \
+             WHERE p.account_id = $1 AND p.day >= $2 AND p.day <= $3 AND p.deleted_at IS NULL",
+        )
+        .bind(account.to_owned())
+        .bind(from.to_owned())
+        .bind(to.to_owned())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PaymentFactRow {
+                    day: r.try_get("day")?,
+                    amount_cents: r.try_get("amount_cents")?,
+                    job_source: r.try_get("source")?,
+                    job_type: r.try_get("job_type")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+}
