@@ -54,6 +54,14 @@ pub struct PaymentFactRow {
     pub job_type: Option<String>,
 }
 
+/// Which rollup to read: its table, its group columns and the sums to take.
+#[derive(Debug, Clone, Copy)]
+struct RollupRead {
+    rollup: &'static str,
+    columns: &'static str,
+    sums: &'static str,
+}
+
 /// How each rollup is rebuilt from its table: (kind, rollup, columns, aggregates).
 const ROLLUPS: [(&str, &str, &str, &str); 3] = [
     (
@@ -136,14 +144,13 @@ impl Store {
     /// `$2` several times, so these statements keep numbered placeholders on both backends.
     async fn groups(
         &self,
-        rollup: &str,
-        columns: &str,
-        sums: &str,
+        read: RollupRead,
         account: &str,
         from: &str,
         to: &str,
         grain: Grain,
     ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let RollupRead { rollup, columns, sums } = read;
         let bucket = self.bucket_expression(grain);
         let sql = format!(
             "SELECT {bucket} AS bucket, {columns}, {sums} FROM {rollup} WHERE account_id = $1 AND day >= $2 AND day <= $3 \
@@ -164,8 +171,12 @@ impl Store {
         to: &str,
         grain: Grain,
     ) -> Result<Vec<JobGroupRow>, StoreError> {
-        let sums = "SUM(jobs) AS jobs, SUM(paid_cents) AS paid_cents, SUM(paid_over_100) AS paid_over_100";
-        let rows = self.groups("job_daily", "job_type, source, status", sums, account, from, to, grain).await?;
+        let read = RollupRead {
+            rollup: "job_daily",
+            columns: "job_type, source, status",
+            sums: "SUM(jobs) AS jobs, SUM(paid_cents) AS paid_cents, SUM(paid_over_100) AS paid_over_100",
+        };
+        let rows = self.groups(read, account, from, to, grain).await?;
         rows.iter()
             .map(|r| {
                 Ok(JobGroupRow {
@@ -213,7 +224,8 @@ impl Store {
         to: &str,
         grain: Grain,
     ) -> Result<Vec<CallGroupRow>, StoreError> {
-        let rows = self.groups("call_daily", "source", "SUM(calls) AS calls", account, from, to, grain).await?;
+        let read = RollupRead { rollup: "call_daily", columns: "source", sums: "SUM(calls) AS calls" };
+        let rows = self.groups(read, account, from, to, grain).await?;
         rows.iter()
             .map(|r| {
                 Ok(CallGroupRow { day: r.try_get("bucket")?, source: r.try_get("source")?, calls: r.try_get("calls")? })
