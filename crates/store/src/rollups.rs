@@ -200,9 +200,9 @@ impl Store {
         to: &str,
         grain: Grain,
     ) -> Result<Vec<LeadGroupRow>, StoreError> {
-        let rows = self
-            .groups("lead_daily", "lead_type, source, status", "SUM(leads) AS leads", account, from, to, grain)
-            .await?;
+        let read =
+            RollupRead { rollup: "lead_daily", columns: "lead_type, source, status", sums: "SUM(leads) AS leads" };
+        let rows = self.groups(read, account, from, to, grain).await?;
         rows.iter()
             .map(|r| {
                 Ok(LeadGroupRow {
