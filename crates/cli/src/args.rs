@@ -57,6 +57,8 @@ pub enum Command {
     Status(StatusArgs),
     /// The metrics report of a period (METRICS.md): table, CSV or JSON.
     Report(ReportArgs),
+    /// Load CSV files into the database.
+    Import(ImportArgs),
     /// A year of simulated Workiz data synced into workiz-demo.db, and its last 30 days' report.
     Demo(DemoArgs),
     /// Serve a simulated Workiz API, for trying a client or a BI tool without an account.
@@ -189,4 +191,21 @@ pub struct DemoArgs {
     /// Seed of the simulated account.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub kind: ImportKind,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportKind {
+    /// Marketing spend: CSV with the header source,date_from,date_to,amount[,campaign] (dates
+    /// inclusive, amounts in dollars). Importing a row again changes nothing.
+    Spend {
+        /// The CSV files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }

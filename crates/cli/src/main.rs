@@ -48,6 +48,7 @@ async fn run(args: Args) -> Result<(), Failure> {
         Command::Sync(sync) => commands::sync::run(&args.global, sync).await,
         Command::Status(status) => commands::status::run(&args.global, status).await,
         Command::Report(report) => commands::report::run(&args.global, report).await,
+        Command::Import(import) => commands::import::run(&args.global, import).await,
         Command::Demo(demo) => commands::demo::run(&args.global, demo).await,
     }
 }

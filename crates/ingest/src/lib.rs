@@ -5,7 +5,9 @@
 mod convert;
 mod events;
 mod lease;
+mod spend;
 mod sync;
 
 pub use convert::{digits, job_row, lead_row, local_day};
+pub use spend::{FileImport, ImportError, RowProblem, import_spend, parse_spend};
 pub use sync::{Resource, SyncError, SyncObserver, SyncOptions, SyncOutcome, SyncSettings, Syncer};

@@ -1,4 +1,5 @@
 pub mod demo;
+pub mod import;
 pub mod report;
 pub mod simulate;
 pub mod status;
