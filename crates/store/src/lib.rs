@@ -16,6 +16,7 @@ mod rollups;
 mod rows;
 mod runs;
 mod upsert;
+mod views;
 
 pub use backend::{Backend, Store};
 pub use error::StoreError;
@@ -28,6 +29,7 @@ pub use rows::{
 };
 pub use runs::{RunMode, RunStatus, RunSummary, RunTotals};
 pub use upsert::UpsertCounts;
+pub use views::{DailySlice, JobFlags, LeadFlags};
 
 /// The current time as stored: RFC 3339 in UTC with microseconds, which sorts as text on both
 /// backends and tells one batch's timestamp from the next.

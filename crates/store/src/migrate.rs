@@ -8,10 +8,12 @@ use crate::error::StoreError;
 const SQLITE: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/sqlite/0001_init.sql")),
     ("0002_rollups_and_views", include_str!("../migrations/sqlite/0002_rollups_and_views.sql")),
+    ("0003_integer_slices", include_str!("../migrations/sqlite/0003_integer_slices.sql")),
 ];
 const POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/postgres/0001_init.sql")),
     ("0002_rollups_and_views", include_str!("../migrations/postgres/0002_rollups_and_views.sql")),
+    ("0003_integer_slices", include_str!("../migrations/postgres/0003_integer_slices.sql")),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -140,7 +140,8 @@ impl Store {
         }
     }
 
-    /// Rollup groups of `from..=to` (days as text), keyed by bucket. The bucket expression uses
+    /// Rollup groups of `from..=to` (days as text), keyed by bucket. Sums are cast to BIGINT:
+    /// PostgreSQL sums BIGINT as NUMERIC. The bucket expression uses
     /// `$2` several times, so these statements keep numbered placeholders on both backends.
     async fn groups(
         &self,
@@ -174,7 +175,8 @@ impl Store {
         let read = RollupRead {
             rollup: "job_daily",
             columns: "job_type, source, status",
-            sums: "SUM(jobs) AS jobs, SUM(paid_cents) AS paid_cents, SUM(paid_over_100) AS paid_over_100",
+            sums: "CAST(SUM(jobs) AS BIGINT) AS jobs, CAST(SUM(paid_cents) AS BIGINT) AS paid_cents, \
+                   CAST(SUM(paid_over_100) AS BIGINT) AS paid_over_100",
         };
         let rows = self.groups(read, account, from, to, grain).await?;
         rows.iter()
@@ -200,8 +202,11 @@ impl Store {
         to: &str,
         grain: Grain,
     ) -> Result<Vec<LeadGroupRow>, StoreError> {
-        let read =
-            RollupRead { rollup: "lead_daily", columns: "lead_type, source, status", sums: "SUM(leads) AS leads" };
+        let read = RollupRead {
+            rollup: "lead_daily",
+            columns: "lead_type, source, status",
+            sums: "CAST(SUM(leads) AS BIGINT) AS leads",
+        };
         let rows = self.groups(read, account, from, to, grain).await?;
         rows.iter()
             .map(|r| {
@@ -224,7 +229,7 @@ impl Store {
         to: &str,
         grain: Grain,
     ) -> Result<Vec<CallGroupRow>, StoreError> {
-        let read = RollupRead { rollup: "call_daily", columns: "source", sums: "SUM(calls) AS calls" };
+        let read = RollupRead { rollup: "call_daily", columns: "source", sums: "CAST(SUM(calls) AS BIGINT) AS calls" };
         let rows = self.groups(read, account, from, to, grain).await?;
         rows.iter()
             .map(|r| {
