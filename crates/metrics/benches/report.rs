@@ -16,7 +16,8 @@ use store::{CallRow, JobRow, LeadRow, Origin, Store};
 
 const RECORDS: u64 = 1_000_000;
 const ACCOUNT: &str = "bench-1m";
-const TYPES: [&str; 8] = ["COD Service", "INS Service", "COD Repair", "INS Repair", "Warranty", "Service", "Repair", "Service call"];
+const TYPES: [&str; 8] =
+    ["COD Service", "INS Service", "COD Repair", "INS Repair", "Warranty", "Service", "Repair", "Service call"];
 const TYPE_WEIGHTS: [u32; 8] = [38, 27, 18, 10, 5, 1, 1, 0];
 const SOURCES: [&str; 11] =
     ["eLocals", "Rely", "Pro Referral", "Insurance", "", "NSA", "Liberty", "Google", "Puls", "Retention", "Thumbtack"];
@@ -86,7 +87,9 @@ async fn load(store: &Store) {
             leads.push(LeadRow {
                 uuid: format!("L{n:07}"),
                 serial_id: None,
-                status: Some(if source == "Pro Referral" && rng.random_bool(0.3) { "Passed" } else { "new" }.to_owned()),
+                status: Some(
+                    if source == "Pro Referral" && rng.random_bool(0.3) { "Passed" } else { "new" }.to_owned(),
+                ),
                 lead_type: Some(weighted(&mut rng, &TYPES, &TYPE_WEIGHTS).to_owned()),
                 source: opt(source),
                 scheduled_at: None,
