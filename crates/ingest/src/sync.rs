@@ -309,14 +309,17 @@ impl Syncer {
         let tz = self.settings.timezone;
         let mut listed: HashSet<String> = HashSet::new();
         let mut expected = None;
-        // Pages are fetched while earlier ones are stored. Whatever has arrived meanwhile is
-        // written together, up to `MAX_BATCH_ROWS`: one statement per page when the database keeps
-        // up, fewer and larger ones when it does not. The channel bounds memory to a few pages.
+        // Pages are fetched and turned into rows while earlier ones are stored (decoding and
+        // conversion run on the runtime's workers, the writes on the database's). Whatever has
+        // arrived meanwhile is written together, up to `MAX_BATCH_ROWS`: one statement per page
+        // when the database keeps up, fewer and larger ones when it does not. The channel bounds
+        // memory to a few pages.
         let (tx, mut rx) = tokio::sync::mpsc::channel(8);
         let pages = T::pages(&self.client, ListQuery::since(start));
         let _producer = AbortOnDrop(tokio::spawn(async move {
             let mut pages = std::pin::pin!(pages);
             while let Some(item) = pages.next().await {
+                let item = item.map(|page| Converted::of(page, tz, deep));
                 let failed = item.is_err();
                 if tx.send(item).await.is_err() || failed {
                     break;
@@ -324,37 +327,24 @@ impl Syncer {
             }
         }));
         while let Some(first) = rx.recv().await {
-            let mut batch = vec![first?];
-            while batch.iter().map(|p| p.records.len()).sum::<usize>() < MAX_BATCH_ROWS {
+            let mut batch = first?;
+            while batch.rows.len() < MAX_BATCH_ROWS {
                 match rx.try_recv() {
-                    Ok(page) => batch.push(page?),
+                    Ok(page) => batch.absorb(page?),
                     Err(_) => break,
                 }
             }
-            let mut records = Vec::new();
-            let mut rejected = Vec::new();
-            let mut last_page = 0;
-            for page in batch {
-                expected = expected.or(page.found);
-                last_page = page.number;
-                run.totals.pages += 1;
-                let (ok, bad) = split(page.records);
-                records.extend(ok);
-                rejected.extend(bad);
-            }
-            run.totals.seen += (records.len() + rejected.len()) as u64;
-            if deep {
-                listed.extend(records.iter().map(|r| r.key().to_owned()));
-                listed.extend(rejected.iter().filter_map(|r| r.key.clone()));
-            }
-            let rows = records.iter().map(|r| r.row(tz)).collect();
-            let counts = T::store(&self.store, &account, rows).await?;
+            expected = expected.or(batch.found);
+            run.totals.pages += batch.pages;
+            run.totals.seen += (batch.rows.len() + batch.rejected.len()) as u64;
+            listed.extend(batch.keys);
+            let counts = T::store(&self.store, &account, batch.rows).await?;
             run.totals.inserted += counts.inserted;
             run.totals.updated += counts.updated;
             run.totals.unchanged += counts.unchanged;
-            run.store_rejected(rejected).await?;
+            run.store_rejected(batch.rejected).await?;
             run.checkpoint().await?;
-            BatchStored { resource: run.resource.name(), page: last_page, totals: &run.totals }.emit();
+            BatchStored { resource: run.resource.name(), page: batch.last_page, totals: &run.totals }.emit();
             observer.progressed(run.resource, &run.totals, expected);
         }
         if deep {
@@ -446,6 +436,45 @@ impl Syncer {
     }
 }
 
+/// Pages turned into store rows, ready to be written together.
+struct Converted<Row> {
+    pages: u64,
+    last_page: u32,
+    found: Option<u64>,
+    rows: Vec<Row>,
+    rejected: Vec<RecordError>,
+    /// The keys listed, kept only for a deep pass (which marks the others deleted).
+    keys: Vec<String>,
+}
+
+impl<Row> Converted<Row> {
+    fn of<T: Listed<Row = Row>>(page: Page<T>, tz: Tz, keep_keys: bool) -> Self {
+        let (records, rejected) = split(page.records);
+        let mut keys = Vec::new();
+        if keep_keys {
+            keys.extend(records.iter().map(|r| r.key().to_owned()));
+            keys.extend(rejected.iter().filter_map(|r| r.key.clone()));
+        }
+        Self {
+            pages: 1,
+            last_page: page.number,
+            found: page.found,
+            rows: records.iter().map(|r| r.row(tz)).collect(),
+            rejected,
+            keys,
+        }
+    }
+
+    fn absorb(&mut self, other: Self) {
+        self.pages += other.pages;
+        self.last_page = other.last_page;
+        self.found = self.found.or(other.found);
+        self.rows.extend(other.rows);
+        self.rejected.extend(other.rejected);
+        self.keys.extend(other.keys);
+    }
+}
+
 /// Stops the page fetcher when the consumer stops early (an error, a lost lease).
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
 
@@ -457,7 +486,7 @@ impl Drop for AbortOnDrop {
 
 /// A record type that the sync lists page by page and stores as rows.
 trait Listed: Record {
-    type Row: Send;
+    type Row: Send + 'static;
 
     fn pages(
         client: &Client,
