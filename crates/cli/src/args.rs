@@ -208,4 +208,19 @@ pub enum ImportKind {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Workiz's call-log export: From,"From number",To,"To number",Time,Flow,"Ad group",Answered,
+    /// Job,"Job ID",Duration. Calls link to their job by the Job column's UUID, and to leads by
+    /// the caller's number.
+    Calls {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The export's year (its Time column has none); inferred from the weekdays if not given.
+        #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        year: Option<i32>,
+    },
+    /// Payments: payment_id,job_uuid,paid_at,amount,method.
+    Payments {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }

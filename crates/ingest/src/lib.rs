@@ -2,12 +2,17 @@
 //! and webhook events. Everything is idempotent: a record seen twice is stored once, and a pass
 //! that was killed is finished by the next one.
 
+mod calls;
 mod convert;
 mod events;
+mod import;
 mod lease;
 mod spend;
 mod sync;
+mod workiz_csv;
 
+pub use calls::{import_calls, import_payments};
 pub use convert::{digits, job_row, lead_row, local_day};
-pub use spend::{FileImport, ImportError, RowProblem, import_spend, parse_spend};
+pub use import::{FileImport, ImportError, RowProblem};
+pub use spend::{import_spend, parse_spend};
 pub use sync::{Resource, SyncError, SyncObserver, SyncOptions, SyncOutcome, SyncSettings, Syncer};

@@ -1,48 +1,17 @@
 //! Marketing spend from CSV files: `source,date_from,date_to,amount[,campaign]`, dates inclusive,
 //! amounts in dollars. The same row imported twice is stored once; a changed amount updates it.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use store::{Rejected, SpendRow, Store, StoreError, UpsertCounts};
+use store::{SpendRow, Store, UpsertCounts};
 use workiz::Cents;
+
+use crate::import::{FileImport, ImportError, RowProblem, chunks, keep_problems, read_file};
+use crate::workiz_csv::{Sheet, SheetRow};
 
 const REQUIRED: [&str; 4] = ["source", "date_from", "date_to", "amount"];
 const EXPECTED_HEADER: &str = "source,date_from,date_to,amount[,campaign]";
-
-/// A row that was not loaded, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    /// The line in the file (the header is line 1).
-    pub line: u64,
-    pub reason: String,
-}
-
-/// What importing one file did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileImport {
-    pub file: String,
-    pub rows: u64,
-    pub counts: UpsertCounts,
-    pub problems: Vec<RowProblem>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("cannot read {file}: {source}")]
-    Read {
-        file: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{file} is empty: a spend file starts with the header {EXPECTED_HEADER}")]
-    Empty { file: String },
-    #[error("{file} has the header '{found}': expected {EXPECTED_HEADER} (any order){missing}")]
-    Header { file: String, found: String, missing: String },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// Reads `YYYY-MM-DD`, and `MM/DD/YYYY` as spreadsheets write it.
 fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -52,61 +21,35 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// Parses a spend file: the rows, and the problems of the rows that are not.
 pub fn parse_spend(bytes: &[u8], file: &str) -> Result<(Vec<SpendRow>, Vec<RowProblem>), ImportError> {
-    // Spreadsheets like to start UTF-8 files with a byte-order mark.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ImportError::Empty { file: file.to_owned() });
+    let (sheet, rows) = Sheet::read(bytes, file, &REQUIRED, EXPECTED_HEADER)?;
+    if let Some(unknown) = sheet
+        .names
+        .iter()
+        .find(|n| !REQUIRED.contains(&n.to_ascii_lowercase().as_str()) && !n.eq_ignore_ascii_case("campaign"))
+    {
+        return Err(ImportError::Header {
+            file: file.to_owned(),
+            found: sheet.names.join(","),
+            expected: EXPECTED_HEADER.to_owned(),
+            missing: format!("; unknown column {unknown}"),
+        });
     }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
-    let header = reader.byte_headers().map_err(|e| header_error(file, &e.to_string(), &[]))?.clone();
-    let names: Vec<String> = header.iter().map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase()).collect();
-    let column: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|r| !column.contains_key(r)).collect();
-    let unknown = names.iter().any(|n| !REQUIRED.contains(&n.as_str()) && n != "campaign");
-    if !missing.is_empty() || unknown {
-        return Err(header_error(file, &names.join(","), &missing));
-    }
-    let mut rows = Vec::new();
+    let mut parsed = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.byte_records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(RowProblem { line, reason: format!("unreadable row: {e}") });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != names.len() {
-            let reason = format!(
-                "the row has {} fields, the header {} (quote amounts that contain commas)",
-                record.len(),
-                names.len()
-            );
-            problems.push(RowProblem { line, reason });
-            continue;
-        }
-        match spend_row(&record, &column) {
-            Ok(row) => rows.push(row),
-            Err(reason) => problems.push(RowProblem { line, reason }),
+    for row in rows {
+        match row.and_then(|(line, fields)| {
+            let row = sheet.row(line, fields);
+            spend_row(&row).map_err(|reason| row.problem(reason))
+        }) {
+            Ok(row) => parsed.push(row),
+            Err(problem) => problems.push(problem),
         }
     }
-    Ok((rows, problems))
+    Ok((parsed, problems))
 }
 
-fn header_error(file: &str, found: &str, missing: &[&str]) -> ImportError {
-    let missing = if missing.is_empty() { String::new() } else { format!("; missing {}", missing.join(", ")) };
-    ImportError::Header { file: file.to_owned(), found: found.to_owned(), missing }
-}
-
-fn spend_row(record: &csv::ByteRecord, column: &HashMap<&str, usize>) -> Result<SpendRow, String> {
-    let field = |name: &str| -> Result<String, String> {
-        let bytes = column.get(name).and_then(|i| record.get(*i)).unwrap_or_default();
-        std::str::from_utf8(bytes)
-            .map(|s| s.trim().to_owned())
-            .map_err(|_| format!("{name} is not UTF-8 text: save the file as UTF-8"))
-    };
+fn spend_row(row: &SheetRow<'_>) -> Result<SpendRow, String> {
+    let field = |name: &str| -> Result<String, String> { Ok(row.get(name).unwrap_or_default().to_owned()) };
     let source = field("source")?;
     if source.is_empty() {
         return Err("source is empty".to_owned());
@@ -120,7 +63,7 @@ fn spend_row(record: &csv::ByteRecord, column: &HashMap<&str, usize>) -> Result<
     let amount_text = field("amount")?;
     let amount =
         Cents::parse(&amount_text).ok_or_else(|| format!("amount '{amount_text}' is not an amount in dollars"))?;
-    let campaign = if column.contains_key("campaign") { field("campaign")? } else { String::new() };
+    let campaign = field("campaign")?;
     Ok(SpendRow {
         raw: format!("{source},{from},{to},{amount},{campaign}"),
         source,
@@ -135,22 +78,15 @@ fn spend_row(record: &csv::ByteRecord, column: &HashMap<&str, usize>) -> Result<
 /// in the rejected records (keyed by file and line) and reported.
 pub async fn import_spend(store: &Store, account: &str, path: &Path) -> Result<FileImport, ImportError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
+    let bytes = read_file(path)?;
     let (rows, problems) = parse_spend(&bytes, &file)?;
     let total = (rows.len() + problems.len()) as u64;
     let mut counts = UpsertCounts::default();
-    let mut rows = rows;
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(500));
-        counts += store.upsert_spend(account, rows).await?;
-        rows = rest;
+    for chunk in chunks(rows) {
+        counts += store.upsert_spend(account, chunk).await?;
     }
-    let rejected: Vec<Rejected> = problems
-        .iter()
-        .map(|p| Rejected { key: Some(format!("{file}:{}", p.line)), reason: p.reason.clone(), raw: String::new() })
-        .collect();
-    store.reject(account, "spend", &rejected).await?;
-    Ok(FileImport { file, rows: total, counts, problems })
+    keep_problems(store, account, "spend", &file, &problems).await?;
+    Ok(FileImport { file, rows: total, counts, problems, note: None })
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod facts;
 mod leases;
 mod migrate;
 mod reads;
+mod reconcile;
 mod rollups;
 mod rows;
 mod runs;
@@ -23,6 +24,7 @@ pub use error::StoreError;
 pub use facts::SpendFactRow;
 pub use leases::{Lease, LeaseHeld};
 pub use reads::{ResourceCounts, StoredJob, StoredLead};
+pub use reconcile::{PaidMismatch, Reconciliation};
 pub use rollups::{CallGroupRow, Grain, JobGroupRow, LeadGroupRow, PaymentFactRow};
 pub use rows::{
     CallRow, ClientRow, JobRow, LeadRow, Origin, PaymentRow, Rejected, SpendRow, TeamMemberRow, TimeOffRow,

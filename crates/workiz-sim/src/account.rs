@@ -527,6 +527,7 @@ impl Account {
             .filter(|l| l.list_time().is_some_and(|t| t.date() == day))
             .map(|l| l.phone.clone())
             .collect();
+        let mut taken = HashSet::new();
         for n in 0..count {
             let flow = pick(rng, FLOWS).to_string();
             let ad_group = match flow.as_str() {
@@ -545,13 +546,19 @@ impl Account {
                 (None, None, phone(rng))
             };
             let answered = rng.random_bool(0.8);
+            // The export has minutes, not seconds, and no call id: a caller's calls are told apart
+            // by their minute, so the generator never puts two in the same minute.
+            let mut time = time_on(day, rng, 7, 22) + Duration::minutes(rng.random_range(0..15));
+            while !taken.insert((from_number.clone(), time)) {
+                time += Duration::minutes(1);
+            }
             self.calls.push(SimCall {
                 id: format!("CALL-{}-{n}", day.format("%Y%m%d")),
                 from_name: format!("{} {}", one_of(rng, FIRST_NAMES), one_of(rng, LAST_NAMES)),
                 from_number,
                 to_name: "Main Line".to_owned(),
                 to_number: "(813) 555-0100".to_owned(),
-                time: time_on(day, rng, 7, 22) + Duration::seconds(rng.random_range(0..60)),
+                time,
                 flow,
                 ad_group,
                 answered,

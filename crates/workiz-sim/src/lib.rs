@@ -8,6 +8,7 @@
 
 mod account;
 mod config;
+pub mod export;
 mod server;
 pub mod wire;
 

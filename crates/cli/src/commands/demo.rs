@@ -24,6 +24,13 @@ const DEMO_BUDGETS: [(&str, i64); 7] = [
     ("Thumbtack", 150),
 ];
 
+/// A private folder for the demo's export files.
+fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("workiz-metrics-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
 pub async fn run(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
     let mut settings = Settings::load(global)?;
     if global.db.is_none() {
@@ -76,6 +83,28 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         month = next;
     }
     store.upsert_spend(&settings.account, spend).await.map_err(Failure::failed)?;
+
+    // Calls and payments are not in the API: a real account exports them from Workiz as CSV, and
+    // so does the demo's simulated one.
+    let exports = tempfile_dir().map_err(Failure::failed)?;
+    let (calls, payments) = sim.with_truth(|a| (a.calls_export(since, today), a.payments_export(since, today)));
+    let calls_path = exports.join("calls.csv");
+    let payments_path = exports.join("payments.csv");
+    std::fs::write(&calls_path, calls)
+        .and_then(|()| std::fs::write(&payments_path, payments))
+        .map_err(Failure::failed)?;
+    let calls = ingest::import_calls(&store, &settings.account, &calls_path, None, today).await;
+    let payments = ingest::import_payments(&store, &settings.account, &payments_path, settings.timezone).await;
+    let _ = std::fs::remove_dir_all(&exports);
+    for import in [calls, payments] {
+        let import = import.map_err(Failure::failed)?;
+        eprintln!(
+            "imported {} rows ({} kept aside) from the simulated Workiz export {}",
+            import.rows,
+            import.problems.len(),
+            import.file
+        );
+    }
 
     let request = super::report::request(&settings, today - chrono::Duration::days(29), today)?;
     let report = super::report::build(&store, &settings, &request).await?;

@@ -11,14 +11,26 @@ use crate::settings::Settings;
 /// file was rejected as a whole, 1 when rows were kept aside, 0 when everything loaded.
 pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<(), Failure> {
     let settings = Settings::load(global)?;
-    let ImportKind::Spend { files } = args.kind;
     let store = super::open_store(&settings).await?;
+    let today = chrono::Utc::now().with_timezone(&settings.timezone).date_naive();
+    let files = match &args.kind {
+        ImportKind::Spend { files } | ImportKind::Calls { files, .. } | ImportKind::Payments { files } => files.clone(),
+    };
     let mut out = std::io::stdout().lock();
     let mut rejected_files = 0;
     let mut rejected_rows = 0;
     for path in &files {
-        match ingest::import_spend(&store, &settings.account, path).await {
+        let account = &settings.account;
+        let result = match &args.kind {
+            ImportKind::Spend { .. } => ingest::import_spend(&store, account, path).await,
+            ImportKind::Calls { year, .. } => ingest::import_calls(&store, account, path, *year, today).await,
+            ImportKind::Payments { .. } => ingest::import_payments(&store, account, path, settings.timezone).await,
+        };
+        match result {
             Ok(import) => {
+                if let Some(note) = &import.note {
+                    eprintln!("{}: {note}", import.file);
+                }
                 let c = import.counts;
                 writeln!(
                     out,

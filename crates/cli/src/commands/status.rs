@@ -11,6 +11,7 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<(), Failure> {
     let runs = store.runs(account, args.runs.max(1)).await.map_err(Failure::failed)?;
     let counts = store.counts(account).await.map_err(Failure::failed)?;
     let rejected = store.rejected_count(account).await.map_err(Failure::failed)?;
+    let reconciliation = store.reconcile(account, 5).await.map_err(Failure::failed)?;
     store.close().await;
 
     let mut out = String::new();
@@ -31,7 +32,21 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<(), Failure> {
             c.last_change.as_deref().unwrap_or("never")
         ));
     }
-    out.push_str(&format!("\nrejected records: {rejected}\n\nlast runs:\n"));
+    out.push_str(&format!("\nrejected records: {rejected}\n"));
+    out.push_str(&format!(
+        "reconciliation: {} jobs whose paid amount differs from their payment records; {} of {} calls name a job that is not stored\n",
+        reconciliation.paid_mismatches, reconciliation.calls_with_unknown_job, reconciliation.calls_linked_to_jobs
+    ));
+    for m in &reconciliation.examples {
+        out.push_str(&format!(
+            "  job {} ({}): paid {} but payments add up to {}\n",
+            m.uuid,
+            m.day.as_deref().unwrap_or("no day"),
+            workiz::Cents(m.paid_cents),
+            workiz::Cents(m.payments_cents)
+        ));
+    }
+    out.push_str("\nlast runs:\n");
     if runs.is_empty() {
         out.push_str("  none yet: run `workiz-metrics sync`\n");
     }

@@ -1,0 +1,76 @@
+//! What every file import shares: its result, its errors, and keeping bad rows aside.
+
+use std::path::Path;
+
+use store::{Rejected, Store, StoreError, UpsertCounts};
+
+/// A row that was not loaded, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What importing one file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileImport {
+    pub file: String,
+    pub rows: u64,
+    pub counts: UpsertCounts,
+    pub problems: Vec<RowProblem>,
+    /// Something the import decided that the user should know (an inferred year).
+    pub note: Option<String>,
+}
+
+/// Why a file was rejected as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {file}: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file} is empty: expected the header {expected}")]
+    Empty { file: String, expected: String },
+    #[error("{file} has the header '{found}': expected {expected} (any order){missing}")]
+    Header { file: String, found: String, expected: String, missing: String },
+    #[error("{file} is {encoding}: export or save it as UTF-8")]
+    Encoding { file: String, encoding: &'static str },
+    #[error("{file}: {reason}")]
+    Unusable { file: String, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    std::fs::read(path).map_err(|source| ImportError::Read { file: path.display().to_string(), source })
+}
+
+/// Batches for the store: a multi-row statement each.
+pub(crate) fn chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
+    let mut chunks = Vec::new();
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(500));
+        chunks.push(rows);
+        rows = rest;
+    }
+    chunks
+}
+
+/// Keeps a file's bad rows in the rejected records, keyed by file and line.
+pub(crate) async fn keep_problems(
+    store: &Store,
+    account: &str,
+    resource: &str,
+    file: &str,
+    problems: &[RowProblem],
+) -> Result<(), ImportError> {
+    let rejected: Vec<Rejected> = problems
+        .iter()
+        .map(|p| Rejected { key: Some(format!("{file}:{}", p.line)), reason: p.reason.clone(), raw: String::new() })
+        .collect();
+    store.reject(account, resource, &rejected).await?;
+    Ok(())
+}
