@@ -9,6 +9,9 @@ use serde_json::{Map, Value};
 
 use crate::import::{ImportError, RowProblem};
 
+/// A data row as read: its line and fields, or why it could not be read.
+pub(crate) type RawRow = Result<(u64, Vec<String>), RowProblem>;
+
 /// One file's header, and each data row as a map from column name to text.
 #[derive(Debug)]
 pub(crate) struct Sheet {
@@ -31,12 +34,12 @@ fn header_key(name: &str) -> String {
 impl Sheet {
     /// Parses `bytes` as CSV whose header must hold `required` (compared case-insensitively).
     /// Rows that cannot be read come back as problems; the others as rows.
-    pub fn read<'b>(
-        bytes: &'b [u8],
+    pub fn read(
+        bytes: &[u8],
         file: &str,
         required: &[&str],
         expected: &str,
-    ) -> Result<(Sheet, Vec<Result<(u64, Vec<String>), RowProblem>>), ImportError> {
+    ) -> Result<(Sheet, Vec<RawRow>), ImportError> {
         if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
             return Err(ImportError::Encoding { file: file.to_owned(), encoding: "UTF-16" });
         }
