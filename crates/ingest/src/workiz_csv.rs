@@ -206,7 +206,7 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         return Some(seconds);
     }
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.is_empty() || words.len() % 2 != 0 {
+    if words.is_empty() || !words.len().is_multiple_of(2) {
         return None;
     }
     words.chunks(2).try_fold(0i64, |total, pair| {
