@@ -218,6 +218,17 @@ pub enum ImportKind {
         #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
         year: Option<i32>,
     },
+    /// Workiz's jobs export (Job #,Client,Tags,Job Type,Job Date,…). A job the API also knows is
+    /// merged into its row: the API's fields win, the export fills what the API left empty.
+    Jobs {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Workiz's leads export (Lead #,Status,Tags,Source,…), merged like jobs.
+    Leads {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Payments: payment_id,job_uuid,paid_at,amount,method.
     Payments {
         #[arg(required = true, value_name = "FILE")]

@@ -5,6 +5,7 @@
 mod calls;
 mod convert;
 mod events;
+mod exports;
 mod import;
 mod lease;
 mod spend;
@@ -13,6 +14,7 @@ mod workiz_csv;
 
 pub use calls::{import_calls, import_payments};
 pub use convert::{digits, job_row, lead_row, local_day};
+pub use exports::{import_jobs, import_leads};
 pub use import::{FileImport, ImportError, RowProblem};
 pub use spend::{import_spend, parse_spend};
 pub use sync::{Resource, SyncError, SyncObserver, SyncOptions, SyncOutcome, SyncSettings, Syncer};

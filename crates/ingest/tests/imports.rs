@@ -201,3 +201,102 @@ async fn reconciliation_lists_paid_mismatches_and_calls_to_unknown_jobs() {
         store.close().await;
     }
 }
+
+fn syncer(store: &Store, sim: &workiz_sim::Simulator, account: &str) -> ingest::Syncer {
+    let mut config = workiz::ClientConfig::new(sim.base_url(), workiz::ApiToken::parse(sim.token()).expect("token"));
+    config.rate_limit = None;
+    let mut settings = ingest::SyncSettings::new(account, chrono_tz::UTC);
+    settings.today = Some(last_day());
+    ingest::Syncer::new(store.clone(), workiz::Client::new(config).expect("client"), settings)
+}
+
+fn jobs_and_leads(since: NaiveDate) -> ingest::SyncOptions {
+    ingest::SyncOptions {
+        resources: vec![ingest::Resource::Jobs, ingest::Resource::Leads],
+        since: Some(since),
+        full: false,
+    }
+}
+
+#[tokio::test]
+async fn jobs_and_leads_exports_load_and_merge_with_the_api() {
+    let from = last_day() - chrono::Duration::days(29);
+    for (dir, store) in backends().await {
+        let mut config = workiz_sim::SimConfig::new(6, 30, last_day());
+        config.rate_limit = None;
+        let sim = workiz_sim::Simulator::start_local(config).await.expect("sim");
+        let (jobs_csv, leads_csv) =
+            sim.with_truth(|a| (a.jobs_export(from, last_day()), a.leads_export(from, last_day())));
+        let jobs_path = write(&dir, "jobs.csv", jobs_csv.as_bytes());
+        let leads_path = write(&dir, "leads.csv", leads_csv.as_bytes());
+
+        // An account whose history comes from exports only: the rows are the export's.
+        let csv_only = unique("csv-only");
+        let import = ingest::import_jobs(&store, &csv_only, &jobs_path).await.expect("jobs");
+        assert!(import.problems.is_empty(), "{:?}", import.problems.first());
+        let truth = sim.truth();
+        assert_eq!(import.counts.inserted as usize, truth.jobs.len());
+        let stored = store.jobs(&csv_only).await.expect("stored");
+        for job in &stored {
+            let t = truth.job(&job.row.uuid).expect("known job");
+            assert_eq!(job.row.day, Some(t.list_time().date().to_string()), "{}", t.uuid);
+            assert_eq!(job.row.paid_cents, Some(t.paid_cents()), "Amount Paid is paid for {}", t.uuid);
+            assert_eq!(job.row.total_cents, Some(t.total_cents));
+            assert_eq!(job.row.origin, store::Origin::Csv);
+            let names: Vec<&str> = t.team.iter().map(|m| m.name.as_str()).collect();
+            assert_eq!(job.row.team.clone().unwrap_or_default(), names.join(", "));
+            if let Some((_, brand)) = t.custom.iter().find(|(k, _)| k == "Appliance Brand") {
+                assert!(job.row.raw.contains(&format!("\"Appliance Brand\":\"{brand}\"")), "custom column kept");
+            }
+        }
+        let again = ingest::import_jobs(&store, &csv_only, &jobs_path).await.expect("again");
+        assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
+        let leads = ingest::import_leads(&store, &csv_only, &leads_path).await.expect("leads");
+        assert!(leads.problems.is_empty(), "{:?}", leads.problems.first());
+        assert_eq!(leads.counts.inserted as usize, truth.leads.len());
+
+        // An account synced from the API, then given the same exports: one row per record, the
+        // API's fields kept, the export remembered.
+        let merged = unique("merged");
+        let syncer = syncer(&store, &sim, &merged);
+        syncer.run(&jobs_and_leads(from), &()).await.expect("sync");
+        let before = store.jobs(&merged).await.expect("jobs");
+        let import = ingest::import_jobs(&store, &merged, &jobs_path).await.expect("import");
+        assert_eq!(import.counts.inserted, 0, "no second row for a job the API knows");
+        assert_eq!(import.counts.updated as usize, truth.jobs.len());
+        let after = store.jobs(&merged).await.expect("jobs");
+        assert_eq!(after.len(), before.len());
+        for (a, b) in after.iter().zip(&before) {
+            let mut expected = b.row.clone();
+            // The API's timestamps are kept (the export has days only).
+            expected.origin = store::Origin::Api;
+            assert_eq!(a.row, expected, "API fields win for {}", a.row.uuid);
+        }
+        assert_eq!(
+            store.origin_counts(&merged, "jobs").await.expect("origins"),
+            vec![("api+csv".to_owned(), truth.jobs.len() as i64)]
+        );
+        // A later API pass leaves the merged rows alone, and they stay merged.
+        let outcome = syncer.run(&jobs_and_leads(from), &()).await.expect("sync again");
+        assert_eq!(outcome[0].totals.unchanged as usize, truth.jobs.len());
+        assert_eq!(
+            store.origin_counts(&merged, "jobs").await.expect("origins"),
+            vec![("api+csv".to_owned(), truth.jobs.len() as i64)]
+        );
+
+        // Export first, API second: the API takes over and the row remembers both.
+        let later = unique("export-first");
+        ingest::import_jobs(&store, &later, &jobs_path).await.expect("import");
+        syncer(&store, &sim, &later).run(&jobs_and_leads(from), &()).await.expect("sync");
+        let api_rows = store.jobs(&merged).await.expect("jobs");
+        let later_rows = store.jobs(&later).await.expect("jobs");
+        for (a, b) in later_rows.iter().zip(&api_rows) {
+            assert_eq!(a.row, b.row, "{}", a.row.uuid);
+        }
+        assert_eq!(
+            store.origin_counts(&later, "jobs").await.expect("origins"),
+            vec![("api+csv".to_owned(), truth.jobs.len() as i64)]
+        );
+        store.close().await;
+    }
+}

@@ -9,11 +9,13 @@ const SQLITE: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/sqlite/0001_init.sql")),
     ("0002_rollups_and_views", include_str!("../migrations/sqlite/0002_rollups_and_views.sql")),
     ("0003_integer_slices", include_str!("../migrations/sqlite/0003_integer_slices.sql")),
+    ("0004_csv_raw", include_str!("../migrations/sqlite/0004_csv_raw.sql")),
 ];
 const POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/postgres/0001_init.sql")),
     ("0002_rollups_and_views", include_str!("../migrations/postgres/0002_rollups_and_views.sql")),
     ("0003_integer_slices", include_str!("../migrations/postgres/0003_integer_slices.sql")),
+    ("0004_csv_raw", include_str!("../migrations/postgres/0004_csv_raw.sql")),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {

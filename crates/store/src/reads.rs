@@ -34,9 +34,11 @@ pub struct ResourceCounts {
 /// Tables whose records can vanish from Workiz and are soft-deleted.
 const SOFT_DELETE_TABLES: [(&str, &str); 2] = [("jobs", "uuid"), ("leads", "uuid")];
 
+/// The origin of a stored row; a row known from both sources counts as the API's.
 fn origin(text: &str) -> crate::Origin {
     match text {
         "csv" => crate::Origin::Csv,
+        "api+csv" => crate::Origin::Api,
         "webhook" => crate::Origin::Webhook,
         _ => crate::Origin::Api,
     }
@@ -79,7 +81,7 @@ impl Store {
     pub async fn live_keys_since(&self, account: &str, table: &str, from_day: &str) -> Result<Vec<String>, StoreError> {
         let (table, key) = soft_delete_table(table)?;
         let sql = format!(
-            "SELECT {key} FROM {table} WHERE account_id = $1 AND day >= $2 AND deleted_at IS NULL AND origin = 'api'"
+            "SELECT {key} FROM {table} WHERE account_id = $1 AND day >= $2 AND deleted_at IS NULL AND origin IN ('api', 'api+csv')"
         );
         Ok(sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(account.to_owned())
@@ -237,6 +239,18 @@ impl Store {
                     deleted_at: r.try_get("deleted_at")?,
                 })
             })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Rows per origin (`api`, `csv`, `api+csv`) of a table, by origin.
+    pub async fn origin_counts(&self, account: &str, table: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let (table, _) = soft_delete_table(table)?;
+        let sql =
+            format!("SELECT origin, COUNT(*) AS n FROM {table} WHERE account_id = $1 GROUP BY origin ORDER BY origin");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(account.to_owned()).fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("origin")?, r.try_get("n")?)))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
     }

@@ -64,6 +64,7 @@ const JOBS: TableDef = TableDef {
         "phone",
         "team",
     ],
+    merges_exports: true,
 };
 
 impl Upsertable for JobRow {
@@ -133,6 +134,7 @@ impl Upsertable for LeadRow {
             "phone_digits",
             "total_cents",
         ],
+        merges_exports: true,
     };
     fn key(&self) -> String {
         self.uuid.clone()
@@ -192,6 +194,7 @@ impl Upsertable for CallRow {
             "from_digits",
             "duration_secs",
         ],
+        merges_exports: false,
     };
     fn key(&self) -> String {
         self.call_id.clone()
@@ -236,6 +239,7 @@ impl Upsertable for PaymentRow {
         name: "payments",
         keys: &["payment_id"],
         columns: &["job_uuid", "paid_at", "day", "amount_cents", "tip_cents", "method"],
+        merges_exports: false,
     };
     fn key(&self) -> String {
         self.payment_id.clone()
@@ -272,8 +276,12 @@ pub struct SpendRow {
 }
 
 impl Upsertable for SpendRow {
-    const TABLE: TableDef =
-        TableDef { name: "spend", keys: &["source", "date_from", "date_to", "campaign"], columns: &["amount_cents"] };
+    const TABLE: TableDef = TableDef {
+        name: "spend",
+        keys: &["source", "date_from", "date_to", "campaign"],
+        columns: &["amount_cents"],
+        merges_exports: false,
+    };
     fn key(&self) -> String {
         format!("{}|{}|{}|{}", self.source, self.date_from, self.date_to, self.campaign)
     }
@@ -306,8 +314,12 @@ pub struct TeamMemberRow {
 }
 
 impl Upsertable for TeamMemberRow {
-    const TABLE: TableDef =
-        TableDef { name: "team_members", keys: &["id"], columns: &["name", "role", "email", "field_tech", "active"] };
+    const TABLE: TableDef = TableDef {
+        name: "team_members",
+        keys: &["id"],
+        columns: &["name", "role", "email", "field_tech", "active"],
+        merges_exports: false,
+    };
     fn key(&self) -> String {
         self.id.clone()
     }
@@ -339,8 +351,12 @@ pub struct TimeOffRow {
 }
 
 impl Upsertable for TimeOffRow {
-    const TABLE: TableDef =
-        TableDef { name: "time_off", keys: &["entry_key"], columns: &["user_name", "starts_at", "ends_at"] };
+    const TABLE: TableDef = TableDef {
+        name: "time_off",
+        keys: &["entry_key"],
+        columns: &["user_name", "starts_at", "ends_at"],
+        merges_exports: false,
+    };
     fn key(&self) -> String {
         self.entry_key.clone()
     }
@@ -376,6 +392,7 @@ impl Upsertable for ClientRow {
         name: "clients",
         keys: &["id"],
         columns: &["first_name", "last_name", "company", "email", "phone", "address", "city", "state", "zip", "source"],
+        merges_exports: false,
     };
     fn key(&self) -> String {
         self.id.clone()

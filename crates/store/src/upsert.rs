@@ -39,6 +39,8 @@ pub(crate) struct TableDef {
     pub name: &'static str,
     pub keys: &'static [&'static str],
     pub columns: &'static [&'static str],
+    /// Records that both the API and CSV exports carry (jobs, leads): merged, the API winning.
+    pub merges_exports: bool,
 }
 
 pub(crate) trait Upsertable {
@@ -77,6 +79,46 @@ fn fingerprint(origin: Origin, raw: &str) -> i64 {
     hash as i64
 }
 
+/// The update of a record from its own source: every column replaced, when the raw record changed
+/// or the row was marked deleted. An API record landing on a CSV-imported one takes over, and the
+/// row remembers that it had both.
+fn replace_update(table: TableDef) -> (String, String) {
+    let name = table.name;
+    let mut sets: Vec<String> = table
+        .columns
+        .iter()
+        .chain(&["raw", "raw_hash", "updated_at", "deleted_at"])
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    sets.push(format!(
+        "origin = CASE WHEN {name}.origin IN ('csv', 'api+csv') AND excluded.origin = 'api' THEN 'api+csv' ELSE excluded.origin END"
+    ));
+    (sets.join(", "), format!("{name}.raw_hash <> excluded.raw_hash OR {name}.deleted_at IS NOT NULL"))
+}
+
+/// The update of a job or lead from a CSV export: a row only the export knows is replaced; on a row
+/// the API knows, the API's fields win and the export only fills what the API left empty. The
+/// export's row is kept in `csv_raw` either way, and a row the API marked deleted stays deleted.
+fn csv_merge_update(table: TableDef) -> (String, String) {
+    let name = table.name;
+    let only_csv = format!("{name}.origin = 'csv'");
+    let mut sets: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| format!("{c} = CASE WHEN {only_csv} THEN excluded.{c} ELSE COALESCE({name}.{c}, excluded.{c}) END"))
+        .collect();
+    for c in ["raw", "raw_hash"] {
+        sets.push(format!("{c} = CASE WHEN {only_csv} THEN excluded.{c} ELSE {name}.{c} END"));
+    }
+    sets.push("csv_raw = excluded.csv_raw".to_owned());
+    sets.push(format!("origin = CASE WHEN {only_csv} THEN 'csv' ELSE 'api+csv' END"));
+    sets.push("updated_at = excluded.updated_at".to_owned());
+    sets.push(format!("deleted_at = CASE WHEN {only_csv} THEN NULL ELSE {name}.deleted_at END"));
+    let changed =
+        format!("COALESCE({name}.csv_raw, '') <> excluded.csv_raw OR ({only_csv} AND {name}.deleted_at IS NOT NULL)");
+    (sets.join(", "), changed)
+}
+
 /// `count` placeholders numbered from `start`. SQLite gets plain `?`: sqlx resolves every `$n`
 /// by looking up parameter names, which is quadratic in a 2,000-parameter batch (it took 40 % of
 /// a sync's CPU); `?` binds by position. The statement must then use each parameter once, in order.
@@ -105,9 +147,10 @@ impl Store {
             latest.insert(row.key(), i);
         }
         let now = crate::now_text();
+        let csv_merge = table.merges_exports && rows.first().is_some_and(|r| r.origin() == Origin::Csv);
         let mut args = AnyArguments::default();
         let mut tuples = Vec::with_capacity(latest.len());
-        let width = 1 + table.keys.len() + table.columns.len() + 6;
+        let width = 1 + table.keys.len() + table.columns.len() + 6 + usize::from(csv_merge);
         for (i, row) in rows.into_iter().enumerate() {
             if latest.get(&row.key()) != Some(&i) {
                 continue;
@@ -124,6 +167,9 @@ impl Store {
                 bind(&mut args, value)?;
             }
             bind(&mut args, Val::text(origin.to_owned()))?;
+            if csv_merge {
+                bind(&mut args, Val::text(raw.clone()))?;
+            }
             bind(&mut args, Val::text(raw))?;
             bind(&mut args, Val::Int(Some(hash)))?;
             bind(&mut args, Val::text(now.clone()))?;
@@ -133,20 +179,19 @@ impl Store {
         let mut columns = vec!["account_id"];
         columns.extend(table.keys);
         columns.extend(table.columns);
-        columns.extend(["origin", "raw", "raw_hash", "first_seen_at", "updated_at", "deleted_at"]);
-        let updates: Vec<String> = table
-            .columns
-            .iter()
-            .chain(&["origin", "raw", "raw_hash", "updated_at", "deleted_at"])
-            .map(|c| format!("{c} = excluded.{c}"))
-            .collect();
+        columns.push("origin");
+        if csv_merge {
+            columns.push("csv_raw");
+        }
+        columns.extend(["raw", "raw_hash", "first_seen_at", "updated_at", "deleted_at"]);
+        let (updates, changed) = if csv_merge { csv_merge_update(table) } else { replace_update(table) };
         let sql = format!(
             "INSERT INTO {name} ({}) VALUES {} ON CONFLICT (account_id, {}) DO UPDATE SET {} \
-             WHERE {name}.raw_hash <> excluded.raw_hash OR {name}.deleted_at IS NOT NULL RETURNING first_seen_at",
+             WHERE {changed} RETURNING first_seen_at",
             columns.join(", "),
             tuples.join(", "),
             table.keys.join(", "),
-            updates.join(", "),
+            updates,
             name = table.name,
         );
         let written = sqlx::query_with(AssertSqlSafe(sql), args).fetch_all(&self.write).await?;

@@ -14,7 +14,11 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<(), Failure> {
     let store = super::open_store(&settings).await?;
     let today = chrono::Utc::now().with_timezone(&settings.timezone).date_naive();
     let files = match &args.kind {
-        ImportKind::Spend { files } | ImportKind::Calls { files, .. } | ImportKind::Payments { files } => files.clone(),
+        ImportKind::Spend { files }
+        | ImportKind::Calls { files, .. }
+        | ImportKind::Jobs { files }
+        | ImportKind::Leads { files }
+        | ImportKind::Payments { files } => files.clone(),
     };
     let mut out = std::io::stdout().lock();
     let mut rejected_files = 0;
@@ -24,6 +28,8 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<(), Failure> {
         let result = match &args.kind {
             ImportKind::Spend { .. } => ingest::import_spend(&store, account, path).await,
             ImportKind::Calls { year, .. } => ingest::import_calls(&store, account, path, *year, today).await,
+            ImportKind::Jobs { .. } => ingest::import_jobs(&store, account, path).await,
+            ImportKind::Leads { .. } => ingest::import_leads(&store, account, path).await,
             ImportKind::Payments { .. } => ingest::import_payments(&store, account, path, settings.timezone).await,
         };
         match result {

@@ -1,0 +1,149 @@
+//! Workiz's jobs and leads exports. Their rows merge with the API's records of the same UUID: the
+//! API's fields win where both exist, and the row keeps the export beside the API record.
+
+use std::path::Path;
+
+use store::{JobRow, LeadRow, Origin, Store, UpsertCounts};
+use workiz::Cents;
+
+use crate::convert::digits;
+use crate::import::{FileImport, ImportError, RowProblem, chunks, keep_problems, read_file};
+use crate::workiz_csv::{Sheet, SheetRow, parse_export_date, parse_timestamp};
+
+const JOB_COLUMNS: [&str; 10] =
+    ["Job #", "UUID", "Job Type", "Job Date", "Status", "Source", "Total", "Amount Due", "Amount Paid", "Created"];
+const JOB_HEADER: &str = "Job #,Client,Tags,Job Type,Job Date,Job End,Primary Phone,…,UUID,Sub-Status,…,Total,…,Created,…,\
+Amount Due,Amount Paid,…,Source,…,Payment Methods (Workiz's jobs export)";
+const LEAD_COLUMNS: [&str; 6] = ["Lead #", "UUID", "Status", "Source", "Job Type", "Created"];
+const LEAD_HEADER: &str =
+    "Lead #,Status,Tags,Source,Client,…,Job Type,Phone,Created,…,Scheduled,…,UUID,… (Workiz's leads export)";
+
+/// A date of the export (`Fri Dec 19 2025`, or a timestamp) as stored: `YYYY-MM-DD HH:MM:SS`,
+/// or the day alone when the export gives no time.
+fn export_time(row: &SheetRow<'_>, column: &str) -> Result<Option<String>, String> {
+    let Some(text) = row.get(column) else { return Ok(None) };
+    if let Some(date) = parse_export_date(text) {
+        return Ok(Some(date.to_string()));
+    }
+    parse_timestamp(text, |t| t.naive_local())
+        .map(|t| Some(t.format("%Y-%m-%d %H:%M:%S").to_string()))
+        .ok_or_else(|| format!("{column} '{text}' is not a date like 'Fri Dec 19 2025'"))
+}
+
+fn money(row: &SheetRow<'_>, column: &str) -> Result<Option<i64>, String> {
+    match row.get(column) {
+        None => Ok(None),
+        Some(text) => {
+            Cents::parse(text).map(|c| Some(c.0)).ok_or_else(|| format!("{column} '{text}' is not an amount"))
+        }
+    }
+}
+
+fn uuid(row: &SheetRow<'_>) -> Result<String, String> {
+    let uuid = row.get("UUID").ok_or("UUID is empty")?;
+    if !uuid.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(format!("UUID '{uuid}' is not a Workiz UUID"));
+    }
+    Ok(uuid.to_owned())
+}
+
+fn day_of(text: &Option<String>) -> Option<String> {
+    text.as_ref().map(|t| t[..10.min(t.len())].to_owned())
+}
+
+fn job_row(row: &SheetRow<'_>) -> Result<JobRow, String> {
+    let scheduled_at = export_time(row, "Job Date")?;
+    let created_at = export_time(row, "Created")?;
+    // Several technicians share one cell: "Robert, Max".
+    let team =
+        row.get("Tech").map(|t| t.split(',').map(str::trim).filter(|n| !n.is_empty()).collect::<Vec<_>>().join(", "));
+    Ok(JobRow {
+        uuid: uuid(row)?,
+        serial_id: row.get("Job #").map(str::to_owned),
+        status: row.get("Status").map(str::to_owned),
+        sub_status: row.get("Sub-Status").map(str::to_owned),
+        job_type: row.get("Job Type").map(str::to_owned),
+        source: row.get("Source").map(str::to_owned),
+        day: day_of(&scheduled_at).or_else(|| day_of(&created_at)),
+        scheduled_at,
+        created_at,
+        client_id: None,
+        total_cents: money(row, "Total")?,
+        amount_due_cents: money(row, "Amount Due")?,
+        // The export states what was paid; for a job read only from it, that is paid.
+        paid_cents: money(row, "Amount Paid")?,
+        phone: row.get("Primary Phone").map(str::to_owned),
+        team: team.filter(|t| !t.is_empty()),
+        origin: Origin::Csv,
+        raw: row.raw(),
+    })
+}
+
+fn lead_row(row: &SheetRow<'_>) -> Result<LeadRow, String> {
+    let created_at = export_time(row, "Created")?;
+    let scheduled_at = export_time(row, "Scheduled")?;
+    Ok(LeadRow {
+        uuid: uuid(row)?,
+        serial_id: row.get("Lead #").map(str::to_owned),
+        status: row.get("Status").map(str::to_owned),
+        lead_type: row.get("Job Type").map(str::to_owned),
+        source: row.get("Source").map(str::to_owned),
+        day: day_of(&created_at).or_else(|| day_of(&scheduled_at)),
+        scheduled_at,
+        created_at,
+        client_id: None,
+        phone_digits: row.get("Phone").and_then(digits),
+        total_cents: None,
+        origin: Origin::Csv,
+        raw: row.raw(),
+    })
+}
+
+fn parse_rows<R>(
+    sheet: &Sheet,
+    rows: Vec<crate::workiz_csv::RawRow>,
+    parse: impl Fn(&SheetRow<'_>) -> Result<R, String>,
+) -> (Vec<R>, Vec<RowProblem>) {
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    for row in rows {
+        match row.and_then(|(line, fields)| {
+            let row = sheet.row(line, fields);
+            parse(&row).map_err(|reason| row.problem(reason))
+        }) {
+            Ok(r) => parsed.push(r),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (parsed, problems)
+}
+
+/// Imports one jobs export.
+pub async fn import_jobs(store: &Store, account: &str, path: &Path) -> Result<FileImport, ImportError> {
+    let file = path.display().to_string();
+    let bytes = read_file(path)?;
+    let (sheet, rows) = Sheet::read(&bytes, &file, &JOB_COLUMNS, JOB_HEADER)?;
+    let (jobs, problems) = parse_rows(&sheet, rows, job_row);
+    let total = (jobs.len() + problems.len()) as u64;
+    let mut counts = UpsertCounts::default();
+    for chunk in chunks(jobs) {
+        counts += store.upsert_jobs(account, chunk).await?;
+    }
+    keep_problems(store, account, "jobs", &file, &problems).await?;
+    Ok(FileImport { file, rows: total, counts, problems, note: None })
+}
+
+/// Imports one leads export.
+pub async fn import_leads(store: &Store, account: &str, path: &Path) -> Result<FileImport, ImportError> {
+    let file = path.display().to_string();
+    let bytes = read_file(path)?;
+    let (sheet, rows) = Sheet::read(&bytes, &file, &LEAD_COLUMNS, LEAD_HEADER)?;
+    let (leads, problems) = parse_rows(&sheet, rows, lead_row);
+    let total = (leads.len() + problems.len()) as u64;
+    let mut counts = UpsertCounts::default();
+    for chunk in chunks(leads) {
+        counts += store.upsert_leads(account, chunk).await?;
+    }
+    keep_problems(store, account, "leads", &file, &problems).await?;
+    Ok(FileImport { file, rows: total, counts, problems, note: None })
+}
