@@ -258,8 +258,8 @@ async fn jobs_and_leads_exports_load_and_merge_with_the_api() {
         // An account synced from the API, then given the same exports: one row per record, the
         // API's fields kept, the export remembered.
         let merged = unique("merged");
-        let syncer = syncer(&store, &sim, &merged);
-        syncer.run(&jobs_and_leads(from), &()).await.expect("sync");
+        let api = syncer(&store, &sim, &merged);
+        api.run(&jobs_and_leads(from), &()).await.expect("sync");
         let before = store.jobs(&merged).await.expect("jobs");
         let import = ingest::import_jobs(&store, &merged, &jobs_path).await.expect("import");
         assert_eq!(import.counts.inserted, 0, "no second row for a job the API knows");
@@ -277,7 +277,7 @@ async fn jobs_and_leads_exports_load_and_merge_with_the_api() {
             vec![("api+csv".to_owned(), truth.jobs.len() as i64)]
         );
         // A later API pass leaves the merged rows alone, and they stay merged.
-        let outcome = syncer.run(&jobs_and_leads(from), &()).await.expect("sync again");
+        let outcome = api.run(&jobs_and_leads(from), &()).await.expect("sync again");
         assert_eq!(outcome[0].totals.unchanged as usize, truth.jobs.len());
         assert_eq!(
             store.origin_counts(&merged, "jobs").await.expect("origins"),
