@@ -10,6 +10,7 @@ mod import;
 mod lease;
 mod spend;
 mod sync;
+mod webhook;
 mod workiz_csv;
 
 pub use calls::{import_calls, import_payments};
@@ -18,3 +19,4 @@ pub use exports::{import_jobs, import_leads};
 pub use import::{FileImport, ImportError, RowProblem};
 pub use spend::{import_spend, parse_spend};
 pub use sync::{Resource, SyncError, SyncObserver, SyncOptions, SyncOutcome, SyncSettings, Syncer};
+pub use webhook::{EventError, EventOutcome, WebhookEvent, handle_event, parse_event};

@@ -255,6 +255,12 @@ impl Store {
             .map_err(StoreError::from)
     }
 
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
     /// How many rows a table holds for the account (deleted included).
     pub async fn row_count(&self, account: &str, table: &str) -> Result<i64, StoreError> {
         let tables = ["jobs", "leads", "calls", "payments", "spend", "team_members", "time_off", "clients"];

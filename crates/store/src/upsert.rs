@@ -147,7 +147,8 @@ impl Store {
             latest.insert(row.key(), i);
         }
         let now = crate::now_text();
-        let csv_merge = table.merges_exports && rows.first().is_some_and(|r| r.origin() == Origin::Csv);
+        let rows_origin = rows.first().map(Upsertable::origin);
+        let csv_merge = table.merges_exports && rows_origin == Some(Origin::Csv);
         let mut args = AnyArguments::default();
         let mut tuples = Vec::with_capacity(latest.len());
         let width = 1 + table.keys.len() + table.columns.len() + 6 + usize::from(csv_merge);
@@ -194,7 +195,19 @@ impl Store {
             updates,
             name = table.name,
         );
-        let written = sqlx::query_with(AssertSqlSafe(sql), args).fetch_all(&self.write).await?;
+        let query = sqlx::query_with(AssertSqlSafe(sql), args);
+        // A webhook has been answered once it is stored, and Workiz will not send it again: its
+        // rows wait for the WAL flush that the sync's sessions skip (see `postgres_session`).
+        let durable = self.backend() == Backend::Postgres && rows_origin == Some(Origin::Webhook);
+        let written = if durable {
+            let mut tx = self.write.begin().await?;
+            sqlx::query("SET LOCAL synchronous_commit = on").execute(&mut *tx).await?;
+            let written = query.fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            written
+        } else {
+            query.fetch_all(&self.write).await?
+        };
         let mut counts = UpsertCounts::default();
         for row in &written {
             if row.try_get::<String, _>("first_seen_at")? == now {

@@ -179,7 +179,11 @@ pub fn export_date(t: NaiveDateTime) -> String {
 fn plain_money(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
-    if abs.is_multiple_of(100) { format!("{sign}{}", abs / 100) } else { format!("{sign}{}.{:02}", abs / 100, abs % 100) }
+    if abs.is_multiple_of(100) {
+        format!("{sign}{}", abs / 100)
+    } else {
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
 }
 
 fn write(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {

@@ -10,6 +10,7 @@ mod account;
 mod config;
 pub mod export;
 mod server;
+mod webhooks;
 pub mod wire;
 
 use std::net::SocketAddr;

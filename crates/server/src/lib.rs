@@ -1,0 +1,72 @@
+//! The HTTP side of workiz-metrics: the Workiz webhook receiver and the health check.
+
+mod webhooks;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use chrono_tz::Tz;
+use store::Store;
+use workiz::Client;
+
+/// What the server needs. The webhook secret is redacted from `Debug`.
+#[derive(Clone)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    pub account: String,
+    pub timezone: Tz,
+    /// The shared secret of `POST /hooks/workiz/{secret}`; without one the receiver answers 404.
+    pub webhook_secret: Option<String>,
+}
+
+impl std::fmt::Debug for ServerSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerSettings")
+            .field("bind", &self.bind)
+            .field("account", &self.account)
+            .field("timezone", &self.timezone)
+            .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct AppState {
+    pub store: Store,
+    pub client: Option<Client>,
+    pub settings: ServerSettings,
+}
+
+/// A bound, not yet running server.
+#[derive(Debug)]
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    addr: SocketAddr,
+}
+
+impl Application {
+    /// Binds `settings.bind` (port 0 picks a free port, as tests do).
+    pub async fn build(settings: ServerSettings, store: Store, client: Option<Client>) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(settings.bind).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(AppState { store, client, settings });
+        let router = Router::new()
+            .route("/healthz", get(webhooks::healthz))
+            .route("/hooks/workiz/{secret}", post(webhooks::receive))
+            .with_state(state);
+        Ok(Self { listener, router, addr })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `shutdown` completes; requests under way are finished first.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+    }
+}
