@@ -59,6 +59,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Load CSV files into the database.
     Import(ImportArgs),
+    /// Receive Workiz webhooks, import the drop folder every 6 hours, answer /healthz.
+    Serve(ServeArgs),
     /// A year of simulated Workiz data synced into workiz-demo.db, and its last 30 days' report.
     Demo(DemoArgs),
     /// Serve a simulated Workiz API, for trying a client or a BI tool without an account.
@@ -234,4 +236,11 @@ pub enum ImportKind {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ServeArgs {
+    /// Address to listen on. Workiz must reach it to deliver webhooks.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
 }

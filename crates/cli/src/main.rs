@@ -49,6 +49,7 @@ async fn run(args: Args) -> Result<(), Failure> {
         Command::Status(status) => commands::status::run(&args.global, status).await,
         Command::Report(report) => commands::report::run(&args.global, report).await,
         Command::Import(import) => commands::import::run(&args.global, import).await,
+        Command::Serve(serve) => commands::serve::run(&args.global, serve).await,
         Command::Demo(demo) => commands::demo::run(&args.global, demo).await,
     }
 }

@@ -24,6 +24,8 @@ struct FileSettings {
     api_secret: Option<String>,
     timezone: Option<String>,
     account: Option<String>,
+    webhook_secret: Option<String>,
+    inbox_dir: Option<std::path::PathBuf>,
     #[serde(default)]
     exclude_job_statuses: Vec<String>,
     /// Spelling → source, for example `GoogleAds = "Google"`.
@@ -55,6 +57,10 @@ pub struct Settings {
     pub secret: Option<ApiSecret>,
     pub timezone: Tz,
     pub account: String,
+    /// The secret part of the webhook URL; redacted from `Debug`.
+    pub webhook_secret: Option<secrecy::SecretString>,
+    /// The CSV drop folder that `serve` imports.
+    pub inbox_dir: Option<std::path::PathBuf>,
     pub exclude_job_statuses: Vec<String>,
     pub source_aliases: std::collections::BTreeMap<String, String>,
     pub sync: SyncFileSettings,
@@ -101,6 +107,8 @@ impl Settings {
             secret,
             timezone,
             account,
+            webhook_secret: env("WORKIZ_WEBHOOK_SECRET").or(file.webhook_secret).map(secrecy::SecretString::from),
+            inbox_dir: file.inbox_dir,
             exclude_job_statuses: file.exclude_job_statuses,
             source_aliases: file.source_aliases,
             sync: file.sync,
@@ -147,11 +155,14 @@ mod tests {
             secret: Some(ApiSecret::new("sec_hushhush")),
             timezone: chrono_tz::UTC,
             account: "default".into(),
+            webhook_secret: Some(secrecy::SecretString::from("hook_hushhush")),
+            inbox_dir: None,
             exclude_job_statuses: vec![],
             source_aliases: Default::default(),
             sync: SyncFileSettings::default(),
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("secretsecret") && !debug.contains("hushhush"), "{debug}");
+        assert!(!debug.contains("hook_hushhush"), "{debug}");
     }
 }

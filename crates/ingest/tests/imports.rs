@@ -300,3 +300,40 @@ async fn jobs_and_leads_exports_load_and_merge_with_the_api() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn the_drop_folder_imports_each_file_once_and_files_it_with_a_report() {
+    let data = Account::generate(&AccountShape::new(12, 10, last_day()));
+    let from = last_day() - chrono::Duration::days(9);
+    for (dir, store) in backends().await {
+        let account = unique("inbox");
+        let inbox = dir.path().join("inbox");
+        std::fs::create_dir_all(&inbox).expect("inbox");
+        std::fs::write(inbox.join("calls.csv"), data.calls_export(from, last_day())).expect("calls");
+        std::fs::write(inbox.join("payments.csv"), data.payments_export(from, last_day())).expect("payments");
+        std::fs::write(inbox.join("notes.csv"), "name,email\nAnn,a@example.com\n").expect("notes");
+        let results = ingest::process_inbox(&store, &account, &inbox, chrono_tz::UTC, last_day()).await.expect("inbox");
+        assert_eq!(results.len(), 3);
+        assert!(inbox.join("done/calls.csv").exists() && inbox.join("done/payments.csv").exists());
+        assert!(inbox.join("failed/notes.csv").exists());
+        let report = std::fs::read_to_string(inbox.join("failed/notes.csv.report.txt")).expect("report");
+        assert!(report.contains("not imported") && report.contains("'name,email'"), "{report}");
+        let report = std::fs::read_to_string(inbox.join("done/calls.csv.report.txt")).expect("report");
+        assert!(
+            report.starts_with(&format!(
+                "imported: {} rows",
+                data.calls.iter().filter(|c| c.time.date() >= from).count()
+            )),
+            "{report}"
+        );
+        assert_eq!(store.row_count(&account, "payments").await.expect("count") as usize, data.payments().count());
+        // Nothing is left to do on the next pass.
+        assert!(
+            ingest::process_inbox(&store, &account, &inbox, chrono_tz::UTC, last_day())
+                .await
+                .expect("again")
+                .is_empty()
+        );
+        store.close().await;
+    }
+}

@@ -113,6 +113,18 @@ async fn the_simulators_events_leave_the_database_equal_to_the_ground_truth() {
         for job in &jobs {
             assert_eq!(job.row.paid_cents, truth.job(&job.row.uuid).map(|t| t.paid_cents()), "{}", job.row.uuid);
         }
+        // Lead events refreshed every lead created in those days from lead/get.
+        let leads = app.store.leads(&app.account).await.expect("leads");
+        let created =
+            truth.leads.iter().filter(|l| l.created.is_some_and(|t| (first_day()..=last).contains(&t.date()))).count();
+        assert_eq!(leads.len(), created);
+        for lead in &leads {
+            let t = truth.lead(&lead.row.uuid).expect("known lead");
+            assert_eq!(
+                (lead.row.status.as_deref(), lead.row.source.as_deref()),
+                (Some(t.status.as_str()), t.source.as_deref())
+            );
+        }
         // Paid amounts and payment records agree, except where an instalment is still to come.
         let pending = truth
             .jobs

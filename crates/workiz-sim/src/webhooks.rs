@@ -33,8 +33,9 @@ fn invoice_event(job: &SimJob, payment: &SimPayment) -> Value {
 }
 
 impl Account {
-    /// The events of `day`, in time order: a status event for each job scheduled that day, and an
-    /// `invoice_paid` event for each payment made that day.
+    /// The events of `day`, in time order: a status event for each job scheduled that day, a
+    /// `lead_created` event for each lead created that day, and an `invoice_paid` event for each
+    /// payment made that day.
     pub fn events_of_day(&self, day: NaiveDate) -> Vec<Value> {
         let mut events: Vec<(NaiveDateTime, Value)> = Vec::new();
         for job in &self.jobs {
@@ -48,6 +49,16 @@ impl Account {
             }
             for payment in job.payments.iter().filter(|p| p.paid_at.date() == day) {
                 events.push((payment.paid_at, invoice_event(job, payment)));
+            }
+        }
+        for lead in &self.leads {
+            if let Some(created) = lead.created.filter(|t| t.date() == day) {
+                let event = json!({
+                    "trigger": {"type": "lead_created", "timestamp": timestamp(created)},
+                    "data": {"uuid": lead.uuid},
+                    "metadata": {"automationId": "auto_102", "ruleName": "New lead"}
+                });
+                events.push((created, event));
             }
         }
         events.sort_by_key(|(t, _)| *t);

@@ -1,6 +1,7 @@
 pub mod demo;
 pub mod import;
 pub mod report;
+pub mod serve;
 pub mod simulate;
 pub mod status;
 pub mod sync;
