@@ -49,21 +49,21 @@ pub fn parse_spend(bytes: &[u8], file: &str) -> Result<(Vec<SpendRow>, Vec<RowPr
 }
 
 fn spend_row(row: &SheetRow<'_>) -> Result<SpendRow, String> {
-    let field = |name: &str| -> Result<String, String> { Ok(row.get(name).unwrap_or_default().to_owned()) };
-    let source = field("source")?;
+    let field = |name: &str| row.get(name).unwrap_or_default().to_owned();
+    let source = field("source");
     if source.is_empty() {
         return Err("source is empty".to_owned());
     }
-    let (from_text, to_text) = (field("date_from")?, field("date_to")?);
+    let (from_text, to_text) = (field("date_from"), field("date_to"));
     let from = parse_date(&from_text).ok_or_else(|| format!("date_from '{from_text}' is not a date (YYYY-MM-DD)"))?;
     let to = parse_date(&to_text).ok_or_else(|| format!("date_to '{to_text}' is not a date (YYYY-MM-DD)"))?;
     if from > to {
         return Err(format!("date_from {from} is after date_to {to}"));
     }
-    let amount_text = field("amount")?;
+    let amount_text = field("amount");
     let amount =
         Cents::parse(&amount_text).ok_or_else(|| format!("amount '{amount_text}' is not an amount in dollars"))?;
-    let campaign = field("campaign")?;
+    let campaign = field("campaign");
     Ok(SpendRow {
         raw: format!("{source},{from},{to},{amount},{campaign}"),
         source,

@@ -54,12 +54,7 @@ impl Store {
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;
-        let linked: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM calls WHERE account_id = $1 AND job_uuid IS NOT NULL AND deleted_at IS NULL",
-        )
-        .bind(account.to_owned())
-        .fetch_one(&self.read)
-        .await?;
+        let linked = self.calls_linked_to_jobs(account).await?;
         let unknown: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM calls c WHERE c.account_id = $1 AND c.job_uuid IS NOT NULL AND c.deleted_at IS NULL \
              AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.account_id = c.account_id AND j.uuid = c.job_uuid)",
@@ -77,6 +72,11 @@ impl Store {
 
     /// Calls that name the job they led to.
     pub async fn calls_linked_to_jobs(&self, account: &str) -> Result<i64, StoreError> {
-        Ok(self.reconcile(account, 0).await?.calls_linked_to_jobs)
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM calls WHERE account_id = $1 AND job_uuid IS NOT NULL AND deleted_at IS NULL",
+        )
+        .bind(account.to_owned())
+        .fetch_one(&self.read)
+        .await?)
     }
 }

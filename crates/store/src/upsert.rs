@@ -147,6 +147,7 @@ impl Store {
             latest.insert(row.key(), i);
         }
         let now = crate::now_text();
+        // A batch comes from one source (a sync page, a file, a webhook): its first row says which.
         let rows_origin = rows.first().map(Upsertable::origin);
         let csv_merge = table.merges_exports && rows_origin == Some(Origin::Csv);
         let mut args = AnyArguments::default();
