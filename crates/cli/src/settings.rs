@@ -33,6 +33,9 @@ struct FileSettings {
     source_aliases: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     sync: SyncFileSettings,
+    /// Task → cron expression, over the default schedule.
+    #[serde(default)]
+    schedule: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -64,6 +67,7 @@ pub struct Settings {
     pub exclude_job_statuses: Vec<String>,
     pub source_aliases: std::collections::BTreeMap<String, String>,
     pub sync: SyncFileSettings,
+    pub schedule: std::collections::BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -112,6 +116,7 @@ impl Settings {
             exclude_job_statuses: file.exclude_job_statuses,
             source_aliases: file.source_aliases,
             sync: file.sync,
+            schedule: file.schedule,
         })
     }
 
@@ -160,6 +165,7 @@ mod tests {
             exclude_job_statuses: vec![],
             source_aliases: Default::default(),
             sync: SyncFileSettings::default(),
+            schedule: Default::default(),
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("secretsecret") && !debug.contains("hushhush"), "{debug}");

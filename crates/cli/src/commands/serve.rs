@@ -1,15 +1,15 @@
-use std::time::Duration;
+use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use ingest::{Clock, Resource, Schedule, SyncOptions, Syncer, Task, TaskFuture, TaskRunner, run_schedule};
 use secrecy::ExposeSecret;
 use server::{Application, ServerSettings};
+use store::{RunStatus, Store};
 
 use crate::args::{GlobalArgs, ServeArgs};
 use crate::exit::Failure;
 use crate::settings::Settings;
-
-/// How often the drop folder is imported (the seed's schedule).
-const INBOX_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
 
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() {
@@ -48,7 +48,8 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
         timezone: settings.timezone,
         webhook_secret: settings.webhook_secret.as_ref().map(|s| s.expose_secret().to_owned()),
     };
-    let app = Application::build(server_settings, store.clone(), Some(client))
+    // One client, so the webhook refreshes and the syncs share one rate budget for the token.
+    let app = Application::build(server_settings, store.clone(), Some(client.clone()))
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))
         .map_err(Failure::failed)?;
@@ -56,24 +57,106 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
         "serving on http://{} (GET /healthz; Workiz webhooks to POST /hooks/workiz/<WORKIZ_WEBHOOK_SECRET>)",
         app.addr()
     );
-    if let Some(inbox) = settings.inbox_dir.clone() {
-        if !inbox.is_dir() {
-            return Err(Failure::usage(anyhow!("inbox_dir {} is not a folder", inbox.display())));
-        }
-        let (store, account, tz) = (store.clone(), settings.account.clone(), settings.timezone);
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(INBOX_EVERY);
-            loop {
-                every.tick().await;
-                let today = chrono::Utc::now().with_timezone(&tz).date_naive();
-                match ingest::process_inbox(&store, &account, &inbox, tz, today).await {
-                    Ok(results) => tracing::info!(files = results.len(), "drop folder imported"),
-                    Err(e) => tracing::error!(error = %e, "drop folder not imported; trying again at the next pass"),
-                }
-            }
-        });
+    if let Some(inbox) = &settings.inbox_dir
+        && !inbox.is_dir()
+    {
+        return Err(Failure::usage(anyhow!("inbox_dir {} is not a folder", inbox.display())));
     }
-    app.run_until(shutdown_signal()).await.context("the server stopped").map_err(Failure::failed)?;
+    let schedule = Schedule::new(settings.timezone, &settings.schedule).map_err(|e| Failure::usage(anyhow!(e)))?;
+    for task in Task::ALL {
+        tracing::info!(task = task.name(), cron = schedule.pattern(task), "scheduled");
+    }
+    let runner = Arc::new(Runner {
+        syncer: Syncer::new(store.clone(), client, super::sync::sync_settings(&settings)),
+        store: store.clone(),
+        account: settings.account.clone(),
+        timezone: settings.timezone,
+        inbox: settings.inbox_dir.clone(),
+        turn: tokio::sync::Mutex::new(()),
+    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let scheduler =
+        tokio::spawn(run_schedule(Arc::new(schedule), runner, Clock::starting_at(chrono::Utc::now()), stopped));
+    let shutdown = async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    };
+    app.run_until(shutdown).await.context("the server stopped").map_err(Failure::failed)?;
+    // The scheduler finishes the run under way, then stops.
+    let _ = scheduler.await;
     store.close().await;
     Ok(())
+}
+
+/// The scheduler's tasks, done for real: sync passes and the drop folder.
+struct Runner {
+    syncer: Syncer,
+    store: Store,
+    account: String,
+    timezone: chrono_tz::Tz,
+    inbox: Option<std::path::PathBuf>,
+    /// Sync tasks of this process take turns (the sync lease would refuse the second one); the
+    /// lease still keeps other processes out.
+    turn: tokio::sync::Mutex<()>,
+}
+
+impl Runner {
+    fn options(task: Task) -> Option<SyncOptions> {
+        let (resources, full) = match task {
+            Task::Jobs => (vec![Resource::Jobs], false),
+            Task::Leads => (vec![Resource::Leads], false),
+            Task::Team => (vec![Resource::Team, Resource::TimeOff], false),
+            Task::Deep => (vec![Resource::Jobs, Resource::Leads], true),
+            Task::Clients => (vec![Resource::Clients], false),
+            Task::Inbox => return None,
+        };
+        Some(SyncOptions { resources, since: None, full })
+    }
+}
+
+impl TaskRunner for Runner {
+    fn run(&self, task: Task) -> TaskFuture<'_> {
+        Box::pin(async move {
+            match Self::options(task) {
+                Some(options) => {
+                    let _turn = self.turn.lock().await;
+                    let outcomes = self.syncer.run(&options, &()).await.map_err(|e| e.to_string())?;
+                    match outcomes.iter().find_map(|o| o.error.clone()) {
+                        Some(error) => Err(error),
+                        None => Ok(()),
+                    }
+                }
+                None => {
+                    let Some(inbox) = &self.inbox else { return Ok(()) };
+                    let today = Utc::now().with_timezone(&self.timezone).date_naive();
+                    let results = ingest::process_inbox(&self.store, &self.account, inbox, self.timezone, today)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    tracing::info!(files = results.len(), "drop folder imported");
+                    Ok(())
+                }
+            }
+        })
+    }
+
+    fn last_run(
+        &self,
+        task: Task,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<DateTime<Utc>>> + Send + '_>> {
+        Box::pin(async move {
+            let (resource, mode) = match task {
+                Task::Jobs => ("jobs", "recent"),
+                Task::Leads => ("leads", "recent"),
+                Task::Team => ("team", "recent"),
+                Task::Deep => ("jobs", "deep"),
+                Task::Clients => ("clients", "recent"),
+                // The drop folder keeps no run log: look at it once at start.
+                Task::Inbox => return None,
+            };
+            let runs = self.store.runs(&self.account, 500).await.ok()?;
+            runs.into_iter()
+                .filter(|r| r.resource == resource && r.mode == mode && r.status != RunStatus::Running)
+                .find_map(|r| r.started_at.parse::<DateTime<Utc>>().ok())
+        })
+    }
 }
