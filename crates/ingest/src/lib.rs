@@ -20,7 +20,7 @@ pub use convert::{digits, job_row, lead_row, local_day};
 pub use exports::{import_jobs, import_leads};
 pub use import::{FileImport, ImportError, RowProblem};
 pub use inbox::{FileKind, InboxResult, process_inbox, recognise};
-pub use schedule::{Clock, Schedule, Task, TaskFuture, TaskRunner, run_schedule};
+pub use schedule::{Clock, LastRunFuture, Schedule, Task, TaskFuture, TaskRunner, run_schedule};
 pub use spend::{import_spend, parse_spend};
 pub use sync::{Resource, SyncError, SyncObserver, SyncOptions, SyncOutcome, SyncSettings, Syncer};
 pub use webhook::{EventError, EventOutcome, WebhookEvent, handle_event, parse_event};

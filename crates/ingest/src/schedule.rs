@@ -105,12 +105,13 @@ impl Schedule {
 }
 
 pub type TaskFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+pub type LastRunFuture<'a> = Pin<Box<dyn Future<Output = Option<DateTime<Utc>>> + Send + 'a>>;
 
 /// What the scheduler drives: the real one syncs and imports, tests record.
 pub trait TaskRunner: Send + Sync + 'static {
     fn run(&self, task: Task) -> TaskFuture<'_>;
     /// When the task last started, to catch up a run missed while the process was down.
-    fn last_run(&self, task: Task) -> Pin<Box<dyn Future<Output = Option<DateTime<Utc>>> + Send + '_>>;
+    fn last_run(&self, task: Task) -> LastRunFuture<'_>;
 }
 
 /// The wall clock, read through tokio's (pausable) clock.

@@ -6,11 +6,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use ingest::{Clock, Schedule, Task, TaskFuture, TaskRunner, run_schedule};
+use ingest::{Clock, LastRunFuture, Schedule, Task, TaskFuture, TaskRunner, run_schedule};
+
+/// A run: its task, start and end.
+type Run = (Task, DateTime<Utc>, DateTime<Utc>);
 
 #[derive(Default)]
 struct Recorder {
-    runs: Mutex<Vec<(Task, DateTime<Utc>, DateTime<Utc>)>>,
+    runs: Mutex<Vec<Run>>,
     takes: HashMap<Task, Duration>,
     fails: Vec<Task>,
     last_runs: HashMap<Task, DateTime<Utc>>,

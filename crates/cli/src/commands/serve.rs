@@ -2,7 +2,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use ingest::{Clock, Resource, Schedule, SyncOptions, Syncer, Task, TaskFuture, TaskRunner, run_schedule};
+use ingest::{
+    Clock, LastRunFuture, Resource, Schedule, SyncOptions, Syncer, Task, TaskFuture, TaskRunner, run_schedule,
+};
 use secrecy::ExposeSecret;
 use server::{Application, ServerSettings};
 use store::{RunStatus, Store};
