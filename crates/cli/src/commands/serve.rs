@@ -141,10 +141,7 @@ impl TaskRunner for Runner {
         })
     }
 
-    fn last_run(
-        &self,
-        task: Task,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<DateTime<Utc>>> + Send + '_>> {
+    fn last_run(&self, task: Task) -> LastRunFuture<'_> {
         Box::pin(async move {
             let (resource, mode) = match task {
                 Task::Jobs => ("jobs", "recent"),
