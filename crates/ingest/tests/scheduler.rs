@@ -31,10 +31,7 @@ impl TaskRunner for Recorder {
         })
     }
 
-    fn last_run(
-        &self,
-        task: Task,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<DateTime<Utc>>> + Send + '_>> {
+    fn last_run(&self, task: Task) -> LastRunFuture<'_> {
         let last = self.last_runs.get(&task).copied();
         Box::pin(async move { last })
     }
