@@ -71,7 +71,7 @@ fn bad_rows_and_bad_files_are_reported_with_meaningful_exit_codes() {
     );
     let bad_dates = run(dir.path(), &["report", "--from", "2026-11-30", "--to", "2026-11-01"]);
     assert_eq!(bad_dates.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad_dates.stderr).contains("--from 2026-11-30 is after --to 2026-11-01"));
+    assert!(String::from_utf8_lossy(&bad_dates.stderr).contains("--from: 2026-11-30 is after to 2026-11-01"));
     let bad_format = run(dir.path(), &["report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "xml"]);
     assert_eq!(bad_format.status.code(), Some(2));
 }

@@ -9,6 +9,7 @@
 mod compute;
 mod facts;
 mod load;
+mod params;
 mod money;
 mod render;
 mod report;
@@ -18,6 +19,7 @@ pub mod rules;
 pub use compute::{MAX_BUCKETS, compute};
 pub use facts::{CallFact, CallGroup, Facts, JobFact, JobGroup, LeadFact, LeadGroup, PaymentFact, SpendEntry};
 pub use load::{load_facts, report};
+pub use params::{ParamError, ReportParams, ReportSettings};
 pub use render::{render_csv, render_json, render_table};
 pub use report::{Metrics, Report, SegmentRow, SeriesRow, SourceRow};
 pub use request::{Bucket, ReportRequest, RequestError, SourceAliases};

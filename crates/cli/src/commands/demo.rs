@@ -106,7 +106,13 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         );
     }
 
-    let request = super::report::request(&settings, today - chrono::Duration::days(29), today)?;
+    let params = metrics_engine::ReportParams {
+        from: Some((today - chrono::Duration::days(29)).to_string()),
+        to: Some(today.to_string()),
+        ..Default::default()
+    };
+    let request = metrics_engine::ReportRequest::from_params(&params, &super::report::report_settings(&settings))
+        .map_err(Failure::failed)?;
     let report = super::report::build(&store, &settings, &request).await?;
     store.close().await;
     let mut out = std::io::stdout().lock();

@@ -1,12 +1,10 @@
 use std::io::Write;
 
 use anyhow::anyhow;
-use chrono::NaiveDate;
-use metrics_engine::{Bucket, ReportRequest, Segment, SourceAliases};
+use metrics_engine::{ReportParams, ReportRequest, ReportSettings, SourceAliases};
 use store::Store;
 
 use crate::args::{GlobalArgs, ReportArgs, ReportFormat};
-use crate::commands::sync::parse_date;
 use crate::exit::Failure;
 use crate::settings::Settings;
 
@@ -19,33 +17,26 @@ pub async fn build(
     metrics_engine::report(store, &settings.account, request).await.map_err(Failure::failed)
 }
 
-pub fn request(settings: &Settings, from: NaiveDate, to: NaiveDate) -> Result<ReportRequest, Failure> {
-    let mut request = ReportRequest::new(from, to, settings.timezone.name()).map_err(Failure::usage)?;
-    request.excluded_job_statuses = settings.exclude_job_statuses.clone();
-    request.aliases = settings.source_aliases.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<SourceAliases>();
-    Ok(request)
+/// The account's report settings from the configuration.
+pub fn report_settings(settings: &Settings) -> ReportSettings {
+    ReportSettings {
+        timezone: settings.timezone.name().to_owned(),
+        excluded_job_statuses: settings.exclude_job_statuses.clone(),
+        aliases: settings.source_aliases.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<SourceAliases>(),
+    }
 }
 
 pub async fn run(global: &GlobalArgs, args: ReportArgs) -> Result<(), Failure> {
     let settings = Settings::load(global)?;
-    let from = parse_date("--from", &args.from)?;
-    let to = parse_date("--to", &args.to)?;
-    if from > to {
-        return Err(Failure::usage(anyhow!("--from {from} is after --to {to}")));
-    }
-    let mut request = request(&settings, from, to)?;
-    request.bucket = args
-        .by
-        .as_deref()
-        .map(|b| b.parse::<Bucket>().map_err(|_| Failure::usage(anyhow!("--by '{b}' must be day, week or month"))))
-        .transpose()?;
-    request.source = args.source.clone();
-    request.segment = args
-        .segment
-        .as_deref()
-        .map(|s| s.parse::<Segment>().map_err(|_| Failure::usage(anyhow!("--segment '{s}' must be COD, INS or OTHER"))))
-        .transpose()?;
-    request.validate().map_err(Failure::usage)?;
+    let params = ReportParams {
+        from: Some(args.from.clone()),
+        to: Some(args.to.clone()),
+        by: args.by.clone(),
+        source: args.source.clone(),
+        segment: args.segment.clone(),
+    };
+    let request = ReportRequest::from_params(&params, &report_settings(&settings))
+        .map_err(|e| Failure::usage(anyhow!("--{}: {}", e.param, e.message)))?;
     let store = super::open_store(&settings).await?;
     let report = build(&store, &settings, &request).await?;
     store.close().await;
