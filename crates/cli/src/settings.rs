@@ -25,6 +25,7 @@ struct FileSettings {
     timezone: Option<String>,
     account: Option<String>,
     webhook_secret: Option<String>,
+    auth_token: Option<String>,
     inbox_dir: Option<std::path::PathBuf>,
     #[serde(default)]
     exclude_job_statuses: Vec<String>,
@@ -62,6 +63,8 @@ pub struct Settings {
     pub account: String,
     /// The secret part of the webhook URL; redacted from `Debug`.
     pub webhook_secret: Option<secrecy::SecretString>,
+    /// The access token of the API and dashboard; redacted from `Debug`.
+    pub auth_token: Option<secrecy::SecretString>,
     /// The CSV drop folder that `serve` imports.
     pub inbox_dir: Option<std::path::PathBuf>,
     pub exclude_job_statuses: Vec<String>,
@@ -112,6 +115,7 @@ impl Settings {
             timezone,
             account,
             webhook_secret: env("WORKIZ_WEBHOOK_SECRET").or(file.webhook_secret).map(secrecy::SecretString::from),
+            auth_token: env("WORKIZ_METRICS_AUTH_TOKEN").or(file.auth_token).map(secrecy::SecretString::from),
             inbox_dir: file.inbox_dir,
             exclude_job_statuses: file.exclude_job_statuses,
             source_aliases: file.source_aliases,
@@ -161,6 +165,7 @@ mod tests {
             timezone: chrono_tz::UTC,
             account: "default".into(),
             webhook_secret: Some(secrecy::SecretString::from("hook_hushhush")),
+            auth_token: Some(secrecy::SecretString::from("auth_hushhush")),
             inbox_dir: None,
             exclude_job_statuses: vec![],
             source_aliases: Default::default(),
@@ -169,6 +174,6 @@ mod tests {
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("secretsecret") && !debug.contains("hushhush"), "{debug}");
-        assert!(!debug.contains("hook_hushhush"), "{debug}");
+        assert!(!debug.contains("hook_hushhush") && !debug.contains("auth_hushhush"), "{debug}");
     }
 }

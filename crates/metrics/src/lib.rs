@@ -9,8 +9,8 @@
 mod compute;
 mod facts;
 mod load;
-mod params;
 mod money;
+mod params;
 mod render;
 mod report;
 mod request;

@@ -38,8 +38,10 @@ fn error(param: &'static str, message: impl Into<String>) -> ParamError {
 }
 
 fn date(param: &'static str, value: Option<&str>) -> Result<NaiveDate, ParamError> {
-    let text = value.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| error(param, "is required (YYYY-MM-DD)"))?;
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| error(param, format!("'{text}' is not a date: use YYYY-MM-DD")))
+    let text =
+        value.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| error(param, "is required (YYYY-MM-DD)"))?;
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| error(param, format!("'{text}' is not a date: use YYYY-MM-DD")))
 }
 
 impl ReportRequest {
@@ -50,7 +52,8 @@ impl ReportRequest {
         if from > to {
             return Err(error("from", format!("{from} is after to {to}")));
         }
-        let mut request = ReportRequest::new(from, to, settings.timezone.clone()).map_err(|e| error("from", e.to_string()))?;
+        let mut request =
+            ReportRequest::new(from, to, settings.timezone.clone()).map_err(|e| error("from", e.to_string()))?;
         request.excluded_job_statuses = settings.excluded_job_statuses.clone();
         request.aliases = settings.aliases.clone();
         request.bucket = match params.by.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
@@ -60,7 +63,9 @@ impl ReportRequest {
         request.source = params.source.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         request.segment = match params.segment.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(s) => Some(s.parse::<Segment>().map_err(|_| error("segment", format!("'{s}' must be COD, INS or OTHER")))?),
+            Some(s) => {
+                Some(s.parse::<Segment>().map_err(|_| error("segment", format!("'{s}' must be COD, INS or OTHER")))?)
+            }
         };
         request.validate().map_err(|e| error("by", e.to_string()))?;
         Ok(request)
@@ -84,7 +89,10 @@ mod tests {
         assert_eq!(param(params("2026-11-01", "tomorrow")), Err("to"));
         assert_eq!(param(params("2026-11-30", "2026-11-01")), Err("from"));
         assert_eq!(param(ReportParams { by: Some("year".into()), ..params("2026-11-01", "2026-11-30") }), Err("by"));
-        assert_eq!(param(ReportParams { segment: Some("VIP".into()), ..params("2026-11-01", "2026-11-30") }), Err("segment"));
+        assert_eq!(
+            param(ReportParams { segment: Some("VIP".into()), ..params("2026-11-01", "2026-11-30") }),
+            Err("segment")
+        );
         assert_eq!(param(ReportParams { to: None, ..params("2026-11-01", "x") }), Err("to"));
     }
 }

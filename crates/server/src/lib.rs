@@ -1,5 +1,7 @@
 //! The HTTP side of workiz-metrics: the Workiz webhook receiver and the health check.
 
+mod api;
+mod auth;
 mod webhooks;
 
 use std::future::Future;
@@ -20,6 +22,9 @@ pub struct ServerSettings {
     pub timezone: Tz,
     /// The shared secret of `POST /hooks/workiz/{secret}`; without one the receiver answers 404.
     pub webhook_secret: Option<String>,
+    /// Required as a bearer token on `/api/` when set.
+    pub auth_token: Option<String>,
+    pub report: metrics_engine::ReportSettings,
 }
 
 impl std::fmt::Debug for ServerSettings {
@@ -29,6 +34,7 @@ impl std::fmt::Debug for ServerSettings {
             .field("account", &self.account)
             .field("timezone", &self.timezone)
             .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "***"))
+            .field("auth_token", &self.auth_token.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -54,9 +60,15 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(settings.bind).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(AppState { store, client, settings });
+        let api = Router::new()
+            .route("/report", get(api::report))
+            .route("/jobs", get(api::jobs))
+            .route("/sync/runs", get(api::sync_runs))
+            .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token));
         let router = Router::new()
             .route("/healthz", get(webhooks::healthz))
             .route("/hooks/workiz/{secret}", post(webhooks::receive))
+            .nest("/api/v1", api)
             .with_state(state);
         Ok(Self { listener, router, addr })
     }

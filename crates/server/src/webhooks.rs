@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::AppState;
 
 /// Compares without stopping at the first difference, so timing does not reveal the secret.
-fn same_secret(given: &str, expected: &str) -> bool {
+pub(crate) fn same_secret(given: &str, expected: &str) -> bool {
     let (a, b) = (given.as_bytes(), expected.as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

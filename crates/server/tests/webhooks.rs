@@ -62,6 +62,8 @@ async fn spawn_app(store: Store) -> TestApp {
         account: account.clone(),
         timezone: chrono_tz::UTC,
         webhook_secret: Some(SECRET.to_owned()),
+        auth_token: None,
+        report: metrics_engine::ReportSettings { timezone: "UTC".into(), ..Default::default() },
     };
     let app =
         Application::build(settings, store.clone(), Some(Client::new(client).expect("client"))).await.expect("app");

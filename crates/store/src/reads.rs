@@ -172,14 +172,31 @@ impl Store {
 
     /// Every job of the account, deleted ones included, by UUID.
     pub async fn jobs(&self, account: &str) -> Result<Vec<StoredJob>, StoreError> {
-        let rows = sqlx::query(
+        self.jobs_where(account, "", None).await
+    }
+
+    /// The live jobs whose day is within `from..=to`, newest first: the records behind a number.
+    pub async fn jobs_between(&self, account: &str, from: &str, to: &str) -> Result<Vec<StoredJob>, StoreError> {
+        self.jobs_where(account, "AND deleted_at IS NULL AND day >= $2 AND day <= $3", Some((from, to))).await
+    }
+
+    async fn jobs_where(
+        &self,
+        account: &str,
+        filter: &str,
+        days: Option<(&str, &str)>,
+    ) -> Result<Vec<StoredJob>, StoreError> {
+        let order = if days.is_some() { "day DESC, uuid" } else { "uuid" };
+        let sql = format!(
             "SELECT uuid, serial_id, status, sub_status, job_type, source, scheduled_at, created_at, day, client_id, \
              total_cents, amount_due_cents, paid_cents, phone, team, origin, raw, deleted_at \
-             FROM jobs WHERE account_id = $1 ORDER BY uuid",
-        )
-        .bind(account.to_owned())
-        .fetch_all(&self.read)
-        .await?;
+             FROM jobs WHERE account_id = $1 {filter} ORDER BY {order}"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(account.to_owned());
+        if let Some((from, to)) = days {
+            query = query.bind(from.to_owned()).bind(to.to_owned());
+        }
+        let rows = query.fetch_all(&self.read).await?;
         rows.iter()
             .map(|r| {
                 Ok(StoredJob {

@@ -44,11 +44,21 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
     if settings.webhook_secret.is_none() {
         tracing::warn!("WORKIZ_WEBHOOK_SECRET is not set: the webhook receiver answers 404 to everything");
     }
+    let auth_token = settings.auth_token.as_ref().map(|s| s.expose_secret().to_owned());
+    // The API shows the business's numbers: open only to this machine.
+    if !args.bind.ip().is_loopback() && auth_token.is_none() {
+        return Err(Failure::usage(anyhow!(
+            "serving on {} (not a loopback address) needs an access token: set WORKIZ_METRICS_AUTH_TOKEN, or bind 127.0.0.1",
+            args.bind
+        )));
+    }
     let server_settings = ServerSettings {
         bind: args.bind,
         account: settings.account.clone(),
         timezone: settings.timezone,
         webhook_secret: settings.webhook_secret.as_ref().map(|s| s.expose_secret().to_owned()),
+        auth_token,
+        report: super::report::report_settings(&settings),
     };
     // One client, so the webhook refreshes and the syncs share one rate budget for the token.
     let app = Application::build(server_settings, store.clone(), Some(client.clone()))
@@ -56,7 +66,7 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
         .with_context(|| format!("cannot listen on {}", args.bind))
         .map_err(Failure::failed)?;
     eprintln!(
-        "serving on http://{} (GET /healthz; Workiz webhooks to POST /hooks/workiz/<WORKIZ_WEBHOOK_SECRET>)",
+        "serving on http://{} (GET /healthz, /api/v1/report, /api/v1/jobs, /api/v1/sync/runs; Workiz webhooks to POST /hooks/workiz/<WORKIZ_WEBHOOK_SECRET>)",
         app.addr()
     );
     if let Some(inbox) = &settings.inbox_dir
