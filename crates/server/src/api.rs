@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use metrics_engine::{ReportParams, ReportRequest, rules};
+use metrics_engine::{ParamError, ReportParams, ReportRequest, rules};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use workiz::Cents;
@@ -70,12 +70,12 @@ pub(crate) struct JobsQuery {
     per_page: Option<String>,
 }
 
-fn positive(param: &'static str, value: Option<&str>, default: usize, max: usize) -> Result<usize, Response> {
+fn positive(param: &'static str, value: Option<&str>, default: usize, max: usize) -> Result<usize, ParamError> {
     match value {
         None => Ok(default),
         Some(text) => match text.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(bad_param(param, format!("'{text}' must be a whole number from 1 to {max}"))),
+            _ => Err(ParamError { param, message: format!("'{text}' must be a whole number from 1 to {max}") }),
         },
     }
 }
@@ -97,7 +97,7 @@ pub(crate) async fn jobs(State(state): State<Arc<AppState>>, Query(query): Query
         positive("per_page", query.per_page.as_deref(), 50, 500),
     ) {
         (Ok(page), Ok(per_page)) => (page, per_page),
-        (Err(e), _) | (_, Err(e)) => return e,
+        (Err(e), _) | (_, Err(e)) => return bad_param(e.param, e.message),
     };
     let stored =
         match state.store.jobs_between(&settings.account, &request.from.to_string(), &request.to.to_string()).await {
@@ -151,7 +151,7 @@ pub(crate) struct RunsQuery {
 pub(crate) async fn sync_runs(State(state): State<Arc<AppState>>, Query(query): Query<RunsQuery>) -> Response {
     let limit = match positive("limit", query.limit.as_deref(), 50, 1000) {
         Ok(limit) => limit as i64,
-        Err(e) => return e,
+        Err(e) => return bad_param(e.param, e.message),
     };
     match state.store.runs(&state.settings.account, limit).await {
         Ok(runs) => Json(Value::Array(
