@@ -26,15 +26,15 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 
 #[derive(Debug, Deserialize, Default)]
 pub(crate) struct ReportQuery {
-    from: Option<String>,
-    to: Option<String>,
-    by: Option<String>,
-    source: Option<String>,
-    segment: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub by: Option<String>,
+    pub source: Option<String>,
+    pub segment: Option<String>,
 }
 
 impl ReportQuery {
-    fn params(&self) -> ReportParams {
+    pub fn params(&self) -> ReportParams {
         ReportParams {
             from: self.from.clone(),
             to: self.to.clone(),
@@ -99,27 +99,11 @@ pub(crate) async fn jobs(State(state): State<Arc<AppState>>, Query(query): Query
         (Ok(page), Ok(per_page)) => (page, per_page),
         (Err(e), _) | (_, Err(e)) => return bad_param(e.param, e.message),
     };
-    let stored =
-        match state.store.jobs_between(&settings.account, &request.from.to_string(), &request.to.to_string()).await {
-            Ok(stored) => stored,
-            Err(e) => return unavailable(e),
-        };
+    let matching = match select_jobs(&state, &request, kind).await {
+        Ok(jobs) => jobs,
+        Err(e) => return unavailable(e),
+    };
     let aliases = &request.aliases;
-    let wanted_source = request.source.as_deref().map(|s| rules::normalize_key(aliases.resolve(Some(s))));
-    let matching: Vec<_> = stored
-        .into_iter()
-        .map(|j| j.row)
-        .filter(|j| !rules::is_excluded_status(j.status.as_deref(), &request.excluded_job_statuses))
-        .filter(|j| {
-            wanted_source.as_ref().is_none_or(|w| rules::normalize_key(aliases.resolve(j.source.as_deref())) == *w)
-        })
-        .filter(|j| request.segment.is_none_or(|s| rules::segment(j.job_type.as_deref()) == s))
-        .filter(|j| match kind {
-            "units" => rules::is_unit(j.job_type.as_deref()),
-            "repairs" => rules::is_repair(j.job_type.as_deref(), j.paid_cents),
-            _ => true,
-        })
-        .collect();
     let total = matching.len();
     let items: Vec<Value> = matching
         .into_iter()
@@ -135,11 +119,44 @@ pub(crate) async fn jobs(State(state): State<Arc<AppState>>, Query(query): Query
                 "status": j.status,
                 "segment": rules::segment(j.job_type.as_deref()),
                 "paid": j.paid_cents.map(|c| Cents(c).to_string()),
-                "workiz_url": format!("https://app.workiz.com/root/job/{}/1", j.uuid),
+                "workiz_url": workiz_url(&j.uuid),
             })
         })
         .collect();
     Json(json!({"total": total, "page": page, "per_page": per_page, "items": items})).into_response()
+}
+
+/// The live jobs of a request's period behind one of its numbers: `kind` is `all`, `units` or
+/// `repairs`; the source, segment and excluded statuses of the request apply, by the same rules as
+/// the report.
+pub(crate) async fn select_jobs(
+    state: &AppState,
+    request: &ReportRequest,
+    kind: &str,
+) -> Result<Vec<store::JobRow>, store::StoreError> {
+    let stored =
+        state.store.jobs_between(&state.settings.account, &request.from.to_string(), &request.to.to_string()).await?;
+    let aliases = &request.aliases;
+    let wanted_source = request.source.as_deref().map(|s| rules::normalize_key(aliases.resolve(Some(s))));
+    Ok(stored
+        .into_iter()
+        .map(|j| j.row)
+        .filter(|j| !rules::is_excluded_status(j.status.as_deref(), &request.excluded_job_statuses))
+        .filter(|j| {
+            wanted_source.as_ref().is_none_or(|w| rules::normalize_key(aliases.resolve(j.source.as_deref())) == *w)
+        })
+        .filter(|j| request.segment.is_none_or(|s| rules::segment(j.job_type.as_deref()) == s))
+        .filter(|j| match kind {
+            "units" => rules::is_unit(j.job_type.as_deref()),
+            "repairs" => rules::is_repair(j.job_type.as_deref(), j.paid_cents),
+            _ => true,
+        })
+        .collect())
+}
+
+/// A job's page in Workiz.
+pub(crate) fn workiz_url(uuid: &str) -> String {
+    format!("https://app.workiz.com/root/job/{uuid}/1")
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -2,6 +2,8 @@
 
 mod api;
 mod auth;
+mod dashboard;
+mod period;
 mod webhooks;
 
 use std::future::Future;
@@ -65,7 +67,16 @@ impl Application {
             .route("/jobs", get(api::jobs))
             .route("/sync/runs", get(api::sync_runs))
             .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token));
+        let pages = Router::new()
+            .route("/", get(dashboard::dashboard))
+            .route("/jobs", get(dashboard::jobs_page))
+            .route("/export/report.csv", get(dashboard::report_csv))
+            .route("/export/jobs.csv", get(dashboard::jobs_csv))
+            .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token));
         let router = Router::new()
+            .merge(pages)
+            .route("/assets/uplot.js", get(dashboard::uplot_js))
+            .route("/assets/uplot.css", get(dashboard::uplot_css))
             .route("/healthz", get(webhooks::healthz))
             .route("/hooks/workiz/{secret}", post(webhooks::receive))
             .nest("/api/v1", api)
