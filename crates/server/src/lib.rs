@@ -72,11 +72,12 @@ impl Application {
             .route("/jobs", get(dashboard::jobs_page))
             .route("/export/report.csv", get(dashboard::report_csv))
             .route("/export/jobs.csv", get(dashboard::jobs_csv))
-            .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token));
+            .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_login));
         let router = Router::new()
             .merge(pages)
             .route("/assets/uplot.js", get(dashboard::uplot_js))
             .route("/assets/uplot.css", get(dashboard::uplot_css))
+            .route("/login", get(auth::login_form).post(auth::login))
             .route("/healthz", get(webhooks::healthz))
             .route("/hooks/workiz/{secret}", post(webhooks::receive))
             .nest("/api/v1", api)

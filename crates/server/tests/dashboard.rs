@@ -1,0 +1,66 @@
+//! The dashboard through the real server: the numbers it shows equal the JSON report, its links
+//! lead to the records behind them, its CSV downloads hold the tables, and the login form guards
+//! it when an access token is set.
+
+mod common;
+
+use common::{TestApp, first_source, headline, spawn_app};
+
+#[tokio::test]
+async fn the_dashboard_shows_the_reports_numbers_and_links_to_the_records() {
+    let app = spawn_app(None).await;
+    let (status, html) = app.page("/?preset=custom&from=2026-11-01&to=2026-11-30&compare=previous").await;
+    assert_eq!(status, 200);
+    let (_, report) = app.json("/api/v1/report?from=2026-11-01&to=2026-11-30").await;
+    for key in ["leads", "units", "repairs"] {
+        assert_eq!(headline(&html, key), report["totals"][key].to_string(), "{key}");
+    }
+    for key in ["revenue_gross", "revenue40", "cost", "profit"] {
+        assert_eq!(headline(&html, key), report["totals"][key].as_str().unwrap_or("—"), "{key}");
+    }
+    assert!(html.contains("compared with 2026-10-02 to 2026-10-31"), "the previous 30 days");
+    // The repairs of the first source link to exactly those jobs.
+    let (source, repairs) = first_source(&report);
+    let link = app.link_in(&html, &format!("data-source=\"{source}\""), "kind=repairs").expect("repairs link");
+    let (status, page) = app.page(&link).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("<span id=\"total\">{repairs}</span>")), "{link}");
+    assert!(page.contains("https://app.workiz.com/root/job/"));
+    // Every table downloads as CSV.
+    let (status, csv) = app.page("/export/report.csv?from=2026-11-01&to=2026-11-30&slice=source").await;
+    assert_eq!(status, 200);
+    assert_eq!(csv.lines().count() - 1, report["by_source"].as_array().map_or(0, Vec::len));
+    let (status, csv) = app.page(&link.replace("/jobs?", "/export/jobs.csv?")).await;
+    assert_eq!(status, 200);
+    assert_eq!(csv.lines().count() - 1, repairs as usize);
+    // Presets and a bad parameter.
+    assert_eq!(app.page("/?preset=last_month").await.0, 200);
+    assert_eq!(app.page("/?preset=someday").await.0, 400);
+    assert_eq!(app.page("/?preset=custom&from=2026-11-30&to=2026-11-01").await.0, 400);
+}
+
+#[tokio::test]
+async fn with_an_access_token_the_pages_need_a_sign_in() {
+    let app: TestApp = spawn_app(Some("auth_9d3f")).await;
+    let response = app.http_no_redirect.get(format!("{}/", app.base)).send().await.expect("get");
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], "/login");
+    let wrong =
+        app.http_no_redirect.post(format!("{}/login", app.base)).form(&[("token", "nope")]).send().await.expect("post");
+    assert_eq!(wrong.status().as_u16(), 401);
+    let right = app
+        .http_no_redirect
+        .post(format!("{}/login", app.base))
+        .form(&[("token", "auth_9d3f")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(right.status().as_u16(), 303);
+    let cookie = right.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let pair = cookie.split(';').next().expect("pair").to_owned();
+    let page = app.http_no_redirect.get(format!("{}/", app.base)).header("cookie", pair).send().await.expect("get");
+    assert_eq!(page.status().as_u16(), 200);
+    let body = page.text().await.expect("body");
+    assert!(!body.contains("auth_9d3f"), "the token never appears on a page");
+}
