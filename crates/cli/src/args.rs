@@ -190,6 +190,9 @@ pub struct DemoArgs {
     /// Stop after the report instead of serving the dashboard.
     #[arg(long)]
     pub no_serve: bool,
+    /// Where the dashboard is served.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
     /// Seed of the simulated account.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,

@@ -49,7 +49,7 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
     client_config.rate_limit = None;
     let client = Client::new(client_config).map_err(Failure::failed)?;
     let store = super::open_store(&settings).await?;
-    let syncer = Syncer::new(store.clone(), client, super::sync::sync_settings(&settings));
+    let syncer = Syncer::new(store.clone(), client.clone(), super::sync::sync_settings(&settings));
     let since = today - chrono::Duration::days(364);
     let options = SyncOptions { resources: Resource::DEFAULT.to_vec(), since: Some(since), full: false };
     let started = std::time::Instant::now();
@@ -114,18 +114,38 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
     let request = metrics_engine::ReportRequest::from_params(&params, &super::report::report_settings(&settings))
         .map_err(Failure::failed)?;
     let report = super::report::build(&store, &settings, &request).await?;
-    store.close().await;
-    let mut out = std::io::stdout().lock();
-    out.write_all(metrics_engine::render_table(&report).as_bytes()).map_err(Failure::failed)?;
-    if !args.no_serve {
-        writeln!(
-            out,
-            "\nThe data is in {}: try `workiz-metrics --db {} report --from {} --to {today} --by week`.",
-            settings.database_url,
-            settings.database_url,
-            today - chrono::Duration::days(29)
-        )
-        .map_err(Failure::failed)?;
+    {
+        let mut out = std::io::stdout().lock();
+        out.write_all(metrics_engine::render_table(&report).as_bytes()).map_err(Failure::failed)?;
     }
+    if args.no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    if !args.bind.ip().is_loopback() {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "the demo serves on loopback addresses only (--bind 127.0.0.1:PORT)"
+        )));
+    }
+    let server_settings = server::ServerSettings {
+        bind: args.bind,
+        account: settings.account.clone(),
+        timezone: settings.timezone,
+        webhook_secret: None,
+        auth_token: None,
+        report: super::report::report_settings(&settings),
+    };
+    let app = server::Application::build(server_settings, store.clone(), Some(client))
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))
+        .map_err(Failure::failed)?;
+    println!("\nThe dashboard: http://{}/ (Ctrl-C stops the demo)", app.addr());
+    app.run_until(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("the dashboard stopped")
+    .map_err(Failure::failed)?;
+    store.close().await;
     Ok(())
 }
