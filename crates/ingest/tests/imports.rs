@@ -68,6 +68,11 @@ async fn a_calls_export_loads_exactly_and_only_once() {
         assert!(linked > 0);
         let stored_linked = store.calls_linked_to_jobs(&account).await.expect("linked");
         assert_eq!(stored_linked as usize, linked);
+        // The drill-down reads them back with their answered flag (BOOLEAN or 0/1).
+        let listed = store.calls_between(&account, &from.to_string(), &last_day().to_string()).await.expect("calls");
+        assert_eq!(listed.len(), truth.len());
+        let answered = listed.iter().filter(|c| c.answered == Some(true)).count();
+        assert_eq!(answered, truth.iter().filter(|c| c.answered).count());
         store.close().await;
     }
 }

@@ -187,3 +187,251 @@ pub(crate) async fn sync_runs(State(state): State<Arc<AppState>>, Query(query): 
         Err(e) => unavailable(e),
     }
 }
+
+/// Page `page` of `items`, `per_page` long, with the total.
+fn paginate<T>(items: Vec<T>, page: usize, per_page: usize) -> (usize, Vec<T>) {
+    let total = items.len();
+    (total, items.into_iter().skip((page - 1) * per_page).take(per_page).collect())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct ListQuery {
+    #[serde(flatten)]
+    report: ReportQuery,
+    kind: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+impl ListQuery {
+    /// The request and the page, or the 400 naming the parameter at fault.
+    fn parse(&self, state: &AppState) -> Result<(ReportRequest, usize, usize), Box<Response>> {
+        let request = ReportRequest::from_params(&self.report.params(), &state.settings.report)
+            .map_err(|e| Box::new(bad_param(e.param, e.message)))?;
+        let page = positive("page", self.page.as_deref(), 1, 1_000_000)
+            .map_err(|e| Box::new(bad_param(e.param, e.message)))?;
+        let per_page = positive("per_page", self.per_page.as_deref(), 50, 500)
+            .map_err(|e| Box::new(bad_param(e.param, e.message)))?;
+        Ok((request, page, per_page))
+    }
+}
+
+fn same_source(request: &ReportRequest, source: Option<&str>) -> bool {
+    let aliases = &request.aliases;
+    request.source.as_deref().is_none_or(|wanted| {
+        rules::normalize_key(aliases.resolve(Some(wanted))) == rules::normalize_key(aliases.resolve(source))
+    })
+}
+
+/// `GET /api/v1/leads`: the leads of a period (`kind`: all, counted, pro_referral).
+pub(crate) async fn leads(State(state): State<Arc<AppState>>, Query(query): Query<ListQuery>) -> Response {
+    let (request, page, per_page) = match query.parse(&state) {
+        Ok(parsed) => parsed,
+        Err(response) => return *response,
+    };
+    let kind = query.kind.as_deref().unwrap_or("all");
+    if !matches!(kind, "all" | "counted" | "pro_referral") {
+        return bad_param("kind", format!("'{kind}' must be all, counted or pro_referral"));
+    }
+    let stored = match state
+        .store
+        .leads_between(&state.settings.account, &request.from.to_string(), &request.to.to_string())
+        .await
+    {
+        Ok(stored) => stored,
+        Err(e) => return unavailable(e),
+    };
+    let aliases = &request.aliases;
+    let matching: Vec<_> = stored
+        .into_iter()
+        .map(|l| l.row)
+        .filter(|l| same_source(&request, l.source.as_deref()))
+        .filter(|l| request.segment.is_none_or(|s| rules::segment(l.lead_type.as_deref()) == s))
+        .filter(|l| {
+            let source = Some(aliases.resolve(l.source.as_deref()));
+            match kind {
+                "counted" => rules::counts_as_lead(source, l.status.as_deref()),
+                "pro_referral" => rules::is_pro_referral_lead(source, l.status.as_deref()),
+                _ => true,
+            }
+        })
+        .collect();
+    let (total, items) = paginate(matching, page, per_page);
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|l| {
+            let source = aliases.resolve(l.source.as_deref()).to_owned();
+            json!({"uuid": l.uuid, "day": l.day, "lead_type": l.lead_type, "segment": rules::segment(l.lead_type.as_deref()),
+                   "counts_as_lead": rules::counts_as_lead(Some(&source), l.status.as_deref()),
+                   "source": source, "status": l.status})
+        })
+        .collect();
+    Json(json!({"total": total, "page": page, "per_page": per_page, "items": items})).into_response()
+}
+
+/// `GET /api/v1/calls`: the calls of a period.
+pub(crate) async fn calls(State(state): State<Arc<AppState>>, Query(query): Query<ListQuery>) -> Response {
+    let (request, page, per_page) = match query.parse(&state) {
+        Ok(parsed) => parsed,
+        Err(response) => return *response,
+    };
+    let stored = match state
+        .store
+        .calls_between(&state.settings.account, &request.from.to_string(), &request.to.to_string())
+        .await
+    {
+        Ok(stored) => stored,
+        Err(e) => return unavailable(e),
+    };
+    let matching: Vec<_> = stored.into_iter().filter(|c| same_source(&request, c.source.as_deref())).collect();
+    let (total, items) = paginate(matching, page, per_page);
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|c| {
+            json!({"call_id": c.call_id, "started_at": c.started_at, "day": c.day,
+                   "source": request.aliases.resolve(c.source.as_deref()), "answered": c.answered,
+                   "job_uuid": c.job_uuid, "duration_secs": c.duration_secs})
+        })
+        .collect();
+    Json(json!({"total": total, "page": page, "per_page": per_page, "items": items})).into_response()
+}
+
+/// `GET /api/v1/payments`: the payment records of a period, with their job's source and segment.
+pub(crate) async fn payments(State(state): State<Arc<AppState>>, Query(query): Query<ListQuery>) -> Response {
+    let (request, page, per_page) = match query.parse(&state) {
+        Ok(parsed) => parsed,
+        Err(response) => return *response,
+    };
+    let stored = match state
+        .store
+        .payments_between(&state.settings.account, &request.from.to_string(), &request.to.to_string())
+        .await
+    {
+        Ok(stored) => stored,
+        Err(e) => return unavailable(e),
+    };
+    let matching: Vec<_> = stored
+        .into_iter()
+        .filter(|p| same_source(&request, p.job_source.as_deref()))
+        .filter(|p| request.segment.is_none_or(|s| rules::segment(p.job_type.as_deref()) == s))
+        .collect();
+    let (total, items) = paginate(matching, page, per_page);
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|p| {
+            json!({"payment_id": p.payment_id, "job_uuid": p.job_uuid, "day": p.day, "amount": Cents(p.amount_cents).to_string(),
+                   "method": p.method, "source": request.aliases.resolve(p.job_source.as_deref()),
+                   "segment": rules::segment(p.job_type.as_deref())})
+        })
+        .collect();
+    Json(json!({"total": total, "page": page, "per_page": per_page, "items": items})).into_response()
+}
+
+/// `GET /api/v1/spend`: the spend entries overlapping a period.
+pub(crate) async fn spend(State(state): State<Arc<AppState>>, Query(query): Query<ReportQuery>) -> Response {
+    let request = match ReportRequest::from_params(&query.params(), &state.settings.report) {
+        Ok(request) => request,
+        Err(e) => return bad_param(e.param, e.message),
+    };
+    match state.store.spend_between(&state.settings.account, &request.from.to_string(), &request.to.to_string()).await {
+        Ok(entries) => Json(Value::Array(
+            entries
+                .into_iter()
+                .map(|e| {
+                    json!({"source": e.source, "date_from": e.date_from, "date_to": e.date_to,
+                           "campaign": e.campaign, "amount": Cents(e.amount_cents).to_string()})
+                })
+                .collect(),
+        ))
+        .into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewSpend {
+    source: Option<String>,
+    date_from: Option<String>,
+    date_to: Option<String>,
+    amount: Option<Value>,
+    campaign: Option<String>,
+}
+
+/// `POST /api/v1/spend`: adds (or, for the same source, dates and campaign, replaces) an entry.
+pub(crate) async fn add_spend(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Response {
+    let entry: NewSpend = match serde_json::from_slice(&body) {
+        Ok(entry) => entry,
+        Err(e) => {
+            return bad_param(
+                "body",
+                format!("expected {{\"source\",\"date_from\",\"date_to\",\"amount\"[,\"campaign\"]}}: {e}"),
+            );
+        }
+    };
+    let Some(source) = entry.source.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) else {
+        return bad_param("source", "is required");
+    };
+    let date = |value: Option<String>| {
+        value.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+    };
+    let Some(from) = date(entry.date_from) else { return bad_param("date_from", "is required as YYYY-MM-DD") };
+    let Some(to) = date(entry.date_to) else { return bad_param("date_to", "is required as YYYY-MM-DD") };
+    if from > to {
+        return bad_param("date_from", format!("{from} is after date_to {to}"));
+    }
+    let amount = match &entry.amount {
+        Some(Value::Number(n)) => Cents::parse(&n.to_string()),
+        Some(Value::String(s)) => Cents::parse(s),
+        _ => None,
+    };
+    let Some(amount) = amount else { return bad_param("amount", "is required, in dollars (\"1200.50\" or 1200.5)") };
+    let campaign = entry.campaign.unwrap_or_default().trim().to_owned();
+    let row = store::SpendRow {
+        raw: format!("{source},{from},{to},{amount},{campaign}"),
+        source,
+        date_from: from.to_string(),
+        date_to: to.to_string(),
+        campaign,
+        amount_cents: amount.0,
+    };
+    match state.store.upsert_spend(&state.settings.account, vec![row]).await {
+        Ok(counts) => (
+            if counts.inserted > 0 { StatusCode::CREATED } else { StatusCode::OK },
+            Json(json!({"inserted": counts.inserted, "updated": counts.updated, "unchanged": counts.unchanged})),
+        )
+            .into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// `POST /api/v1/sync/{resource}`: starts a sync of that resource now; the run log shows how it
+/// went.
+pub(crate) async fn sync_now(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path(resource): axum::extract::Path<String>,
+) -> Response {
+    let Some(resource) = ingest::Resource::parse(&resource) else {
+        let known: Vec<&str> = ingest::Resource::ALL.iter().map(|r| r.name()).collect();
+        return bad_param("resource", format!("'{resource}' is not one of {}", known.join(", ")));
+    };
+    let Some(syncer) = state.syncer.clone() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"error": "this server has no Workiz client (WORKIZ_API_TOKEN)"})),
+        )
+            .into_response();
+    };
+    tokio::spawn(async move {
+        let options = ingest::SyncOptions { resources: vec![resource], since: None, full: false };
+        match syncer.run(&options, &()).await {
+            Ok(_) => tracing::info!(resource = resource.name(), "sync asked through the API finished"),
+            Err(e) => tracing::warn!(resource = resource.name(), error = %e, "sync asked through the API did not run"),
+        }
+    });
+    (StatusCode::ACCEPTED, Json(json!({"started": resource.name(), "runs": "/api/v1/sync/runs"}))).into_response()
+}
+
+/// `GET /api/v1/openapi.json`.
+pub(crate) async fn openapi() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("../openapi.json")).into_response()
+}

@@ -3,6 +3,7 @@
 mod api;
 mod auth;
 mod dashboard;
+mod metrics;
 mod period;
 mod webhooks;
 
@@ -27,6 +28,8 @@ pub struct ServerSettings {
     /// Required as a bearer token on `/api/` when set.
     pub auth_token: Option<String>,
     pub report: metrics_engine::ReportSettings,
+    /// How `POST /api/v1/sync/{resource}` syncs; `None` turns the endpoint off.
+    pub sync: Option<ingest::SyncSettings>,
 }
 
 impl std::fmt::Debug for ServerSettings {
@@ -45,7 +48,9 @@ impl std::fmt::Debug for ServerSettings {
 pub(crate) struct AppState {
     pub store: Store,
     pub client: Option<Client>,
+    pub syncer: Option<ingest::Syncer>,
     pub settings: ServerSettings,
+    pub http: metrics::HttpMetrics,
 }
 
 /// A bound, not yet running server.
@@ -61,11 +66,21 @@ impl Application {
     pub async fn build(settings: ServerSettings, store: Store, client: Option<Client>) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(settings.bind).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(AppState { store, client, settings });
+        let syncer = match (&client, &settings.sync) {
+            (Some(client), Some(sync)) => Some(ingest::Syncer::new(store.clone(), client.clone(), sync.clone())),
+            _ => None,
+        };
+        let state = Arc::new(AppState { store, client, syncer, settings, http: metrics::HttpMetrics::default() });
         let api = Router::new()
             .route("/report", get(api::report))
             .route("/jobs", get(api::jobs))
             .route("/sync/runs", get(api::sync_runs))
+            .route("/sync/{resource}", post(api::sync_now))
+            .route("/leads", get(api::leads))
+            .route("/calls", get(api::calls))
+            .route("/payments", get(api::payments))
+            .route("/spend", get(api::spend).post(api::add_spend))
+            .route("/openapi.json", get(api::openapi))
             .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token));
         let pages = Router::new()
             .route("/", get(dashboard::dashboard))
@@ -73,14 +88,19 @@ impl Application {
             .route("/export/report.csv", get(dashboard::report_csv))
             .route("/export/jobs.csv", get(dashboard::jobs_csv))
             .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_login));
+        let scrape = Router::new()
+            .route("/metrics", get(metrics::render))
+            .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token));
         let router = Router::new()
             .merge(pages)
+            .merge(scrape)
             .route("/assets/uplot.js", get(dashboard::uplot_js))
             .route("/assets/uplot.css", get(dashboard::uplot_css))
             .route("/login", get(auth::login_form).post(auth::login))
             .route("/healthz", get(webhooks::healthz))
             .route("/hooks/workiz/{secret}", post(webhooks::receive))
             .nest("/api/v1", api)
+            .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::observe))
             .with_state(state);
         Ok(Self { listener, router, addr })
     }

@@ -64,6 +64,7 @@ async fn spawn_app(store: Store) -> TestApp {
         webhook_secret: Some(SECRET.to_owned()),
         auth_token: None,
         report: metrics_engine::ReportSettings { timezone: "UTC".into(), ..Default::default() },
+        sync: None,
     };
     let app =
         Application::build(settings, store.clone(), Some(Client::new(client).expect("client"))).await.expect("app");

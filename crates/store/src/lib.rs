@@ -7,6 +7,7 @@
 //! upsert per page, never a statement per row.
 
 mod backend;
+mod drill;
 mod error;
 mod facts;
 mod leases;
@@ -20,6 +21,7 @@ mod upsert;
 mod views;
 
 pub use backend::{Backend, Store};
+pub use drill::{CallRecord, PaymentRecord, RunCounts, SpendRecord};
 pub use error::StoreError;
 pub use facts::SpendFactRow;
 pub use leases::{Lease, LeaseHeld};

@@ -228,13 +228,30 @@ impl Store {
 
     /// Every lead of the account, deleted ones included, by UUID.
     pub async fn leads(&self, account: &str) -> Result<Vec<StoredLead>, StoreError> {
-        let rows = sqlx::query(
+        self.leads_where(account, "", None).await
+    }
+
+    /// The live leads whose day is within `from..=to`, newest first.
+    pub async fn leads_between(&self, account: &str, from: &str, to: &str) -> Result<Vec<StoredLead>, StoreError> {
+        self.leads_where(account, "AND deleted_at IS NULL AND day >= $2 AND day <= $3", Some((from, to))).await
+    }
+
+    async fn leads_where(
+        &self,
+        account: &str,
+        filter: &str,
+        days: Option<(&str, &str)>,
+    ) -> Result<Vec<StoredLead>, StoreError> {
+        let order = if days.is_some() { "day DESC, uuid" } else { "uuid" };
+        let sql = format!(
             "SELECT uuid, serial_id, status, lead_type, source, scheduled_at, created_at, day, client_id, \
-             phone_digits, total_cents, origin, raw, deleted_at FROM leads WHERE account_id = $1 ORDER BY uuid",
-        )
-        .bind(account.to_owned())
-        .fetch_all(&self.read)
-        .await?;
+             phone_digits, total_cents, origin, raw, deleted_at FROM leads WHERE account_id = $1 {filter} ORDER BY {order}"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(account.to_owned());
+        if let Some((from, to)) = days {
+            query = query.bind(from.to_owned()).bind(to.to_owned());
+        }
+        let rows = query.fetch_all(&self.read).await?;
         rows.iter()
             .map(|r| {
                 Ok(StoredLead {

@@ -134,6 +134,7 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         webhook_secret: None,
         auth_token: None,
         report: super::report::report_settings(&settings),
+        sync: None,
     };
     let app = server::Application::build(server_settings, store.clone(), Some(client))
         .await

@@ -59,6 +59,7 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
         webhook_secret: settings.webhook_secret.as_ref().map(|s| s.expose_secret().to_owned()),
         auth_token,
         report: super::report::report_settings(&settings),
+        sync: Some(super::sync::sync_settings(&settings)),
     };
     // One client, so the webhook refreshes and the syncs share one rate budget for the token.
     let app = Application::build(server_settings, store.clone(), Some(client.clone()))

@@ -16,6 +16,7 @@ pub fn last_day() -> NaiveDate {
 
 pub struct TestApp {
     pub base: String,
+    pub account: &'static str,
     pub http: reqwest::Client,
     pub http_no_redirect: reqwest::Client,
     pub store: Store,
@@ -29,6 +30,31 @@ impl TestApp {
         let response = self.http.get(format!("{}{path}", self.base)).send().await.expect("get");
         let status = response.status().as_u16();
         (status, response.text().await.unwrap_or_default())
+    }
+
+    pub async fn get_with(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("get");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("post");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     pub async fn json(&self, path: &str) -> (u16, Value) {
@@ -89,6 +115,15 @@ pub async fn spawn_app(auth_token: Option<&str>) -> TestApp {
         raw: String::new(),
     });
     store.upsert_spend("dash", spend.collect()).await.expect("spend");
+    // Calls and payments come as Workiz exports.
+    let from = last_day() - chrono::Duration::days(89);
+    let (calls, payments) = sim.with_truth(|a| (a.calls_export(from, last_day()), a.payments_export(from, last_day())));
+    std::fs::write(dir.path().join("calls.csv"), calls).expect("calls");
+    std::fs::write(dir.path().join("payments.csv"), payments).expect("payments");
+    ingest::import_calls(&store, "dash", &dir.path().join("calls.csv"), Some(2026), last_day()).await.expect("calls");
+    ingest::import_payments(&store, "dash", &dir.path().join("payments.csv"), chrono_tz::UTC).await.expect("payments");
+    let mut sync_settings = SyncSettings::new("dash", chrono_tz::UTC);
+    sync_settings.today = Some(last_day());
     let settings = ServerSettings {
         bind: "127.0.0.1:0".parse().expect("addr"),
         account: "dash".into(),
@@ -96,6 +131,7 @@ pub async fn spawn_app(auth_token: Option<&str>) -> TestApp {
         webhook_secret: None,
         auth_token: auth_token.map(str::to_owned),
         report: ReportSettings { timezone: "UTC".into(), ..ReportSettings::default() },
+        sync: Some(sync_settings),
     };
     let app = Application::build(settings, store.clone(), Some(client)).await.expect("app");
     let base = format!("http://{}", app.addr());
@@ -105,5 +141,14 @@ pub async fn spawn_app(auth_token: Option<&str>) -> TestApp {
     }));
     let http_no_redirect =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
-    TestApp { base, http: reqwest::Client::new(), http_no_redirect, store, _dir: dir, _sim: sim, _stop: stop }
+    TestApp {
+        base,
+        account: "dash",
+        http: reqwest::Client::new(),
+        http_no_redirect,
+        store,
+        _dir: dir,
+        _sim: sim,
+        _stop: stop,
+    }
 }
