@@ -116,6 +116,7 @@ pub(crate) struct Row {
     units_link: String,
     repairs_link: String,
     jobs_link: String,
+    leads_link: String,
 }
 
 pub(crate) struct SeriesRow {
@@ -285,6 +286,7 @@ pub(crate) async fn dashboard(State(state): State<Arc<AppState>>, Query(q): Quer
         units_link: jobs_link(source, segment, "units"),
         repairs_link: jobs_link(source, segment, "repairs"),
         jobs_link: jobs_link(source, segment, "all"),
+        leads_link: jobs_link(source, segment, "leads").replace("/jobs?", "/leads?").replace("&kind=leads", ""),
         name,
     };
     let by_source = report.by_source.iter().map(|r| row(r.source.clone(), &r.metrics, Some(&r.source), None)).collect();
@@ -366,7 +368,8 @@ fn headlines(report: &Report, previous: Option<&Report>, links: [String; 3]) -> 
             };
             out.push(Headline { key, label, value, delta, trend, link });
         };
-    push("leads", "Leads", t.leads.to_string(), count(t.leads), p.map(|p| count(p.leads)), true, None);
+    let leads_link = jobs_link.replace("/jobs?", "/leads?").replace("&kind=all", "");
+    push("leads", "Leads", t.leads.to_string(), count(t.leads), p.map(|p| count(p.leads)), true, Some(leads_link));
     push("units", "Units", t.units.to_string(), count(t.units), p.map(|p| count(p.units)), true, Some(units_link));
     push(
         "repairs",
@@ -588,4 +591,97 @@ pub(crate) async fn jobs_csv(State(state): State<Arc<AppState>>, Query(q): Query
         ));
     }
     csv_response("jobs.csv", out)
+}
+
+pub(crate) struct LeadLine {
+    day: String,
+    uuid: String,
+    lead_type: String,
+    source: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "leads.html")]
+struct LeadsPage {
+    freshness: Vec<Freshness>,
+    title: String,
+    back: String,
+    total: usize,
+    page: usize,
+    pages: usize,
+    leads: Vec<LeadLine>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// `GET /leads`: the leads behind a number (the counted ones by default), 50 a page.
+pub(crate) async fn leads_page(State(state): State<Arc<AppState>>, Query(q): Query<JobsPageQuery>) -> Response {
+    let request = match ReportRequest::from_params(&q.report.params(), &state.settings.report) {
+        Ok(r) => r,
+        Err(e) => return bad_request(e.to_string()),
+    };
+    let page = q.page.as_deref().map_or(Ok(1), str::parse::<usize>).ok().filter(|p| *p >= 1);
+    let Some(page) = page else { return bad_request("page: must be a whole number from 1".to_owned()) };
+    let (from, to) = (request.from.to_string(), request.to.to_string());
+    let stored = match state.store.leads_between(&state.settings.account, &from, &to).await {
+        Ok(stored) => stored,
+        Err(e) => return unavailable(e),
+    };
+    let aliases = &request.aliases;
+    let wanted = request.source.as_deref().map(|s| metrics_engine::rules::normalize_key(aliases.resolve(Some(s))));
+    let leads: Vec<_> = stored
+        .into_iter()
+        .map(|l| l.row)
+        .filter(|l| {
+            let source = aliases.resolve(l.source.as_deref());
+            wanted.as_ref().is_none_or(|w| metrics_engine::rules::normalize_key(source) == *w)
+                && request.segment.is_none_or(|s| metrics_engine::rules::segment(l.lead_type.as_deref()) == s)
+                && metrics_engine::rules::counts_as_lead(Some(source), l.status.as_deref())
+        })
+        .collect();
+    let total = leads.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let filter = [
+        ("from", Some(from.as_str())),
+        ("to", Some(to.as_str())),
+        ("source", q.report.source.as_deref()),
+        ("segment", q.report.segment.as_deref()),
+    ];
+    let page_link = |n: usize| {
+        let n = n.to_string();
+        let mut pairs = filter.to_vec();
+        pairs.push(("page", Some(n.as_str())));
+        format!("/leads?{}", query(&pairs))
+    };
+    let scope: Vec<&str> = [q.report.source.as_deref(), q.report.segment.as_deref()].into_iter().flatten().collect();
+    let view = LeadsPage {
+        freshness: freshness(&state).await,
+        title: format!(
+            "Leads{} from {from} to {to}",
+            if scope.is_empty() { String::new() } else { format!(" of {}", scope.join(" ")) }
+        ),
+        back: format!("/?{}", query(&[filter[0], filter[1], ("preset", Some("custom")), filter[2], filter[3]])),
+        total,
+        page,
+        pages,
+        leads: leads
+            .iter()
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .map(|l| LeadLine {
+                day: l.day.clone().unwrap_or_default(),
+                uuid: l.uuid.clone(),
+                lead_type: l.lead_type.clone().unwrap_or_default(),
+                source: aliases.resolve(l.source.as_deref()).to_owned(),
+                status: l.status.clone().unwrap_or_default(),
+            })
+            .collect(),
+        previous: (page > 1).then(|| page_link(page - 1)),
+        next: (page < pages).then(|| page_link(page + 1)),
+    };
+    match view.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => unavailable(e),
+    }
 }

@@ -85,6 +85,7 @@ impl Application {
         let pages = Router::new()
             .route("/", get(dashboard::dashboard))
             .route("/jobs", get(dashboard::jobs_page))
+            .route("/leads", get(dashboard::leads_page))
             .route("/export/report.csv", get(dashboard::report_csv))
             .route("/export/jobs.csv", get(dashboard::jobs_csv))
             .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_login));

@@ -26,6 +26,12 @@ async fn the_dashboard_shows_the_reports_numbers_and_links_to_the_records() {
     assert_eq!(status, 200);
     assert!(page.contains(&format!("<span id=\"total\">{repairs}</span>")), "{link}");
     assert!(page.contains("https://app.workiz.com/root/job/"));
+    // So do the leads.
+    let leads = report["by_source"][0]["leads"].as_u64().expect("leads");
+    let leads_link = app.link_in(&html, &format!("data-source=\"{source}\""), "/leads?").expect("leads link");
+    let (status, page) = app.page(&leads_link).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("<span id=\"total\">{leads}</span>")), "{leads_link}");
     // Every table downloads as CSV.
     let (status, csv) = app.page("/export/report.csv?from=2026-11-01&to=2026-11-30&slice=source").await;
     assert_eq!(status, 200);
