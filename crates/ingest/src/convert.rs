@@ -36,47 +36,48 @@ fn names(team: &[workiz::TeamRef]) -> Option<String> {
     (!names.is_empty()).then(|| names.join(", "))
 }
 
-pub fn job_row(job: &Job, tz: Tz) -> JobRow {
+pub fn job_row(job: Job, tz: Tz) -> JobRow {
     // A job's day is its scheduled day; a job never scheduled counts on the day it was created.
     let day = job.scheduled.as_ref().or(job.created.as_ref()).map(|t| local_day(t, tz).to_string());
+    let paid_cents = job.paid().map(|c| c.0);
     JobRow {
-        uuid: job.uuid.clone(),
-        serial_id: job.serial_id.clone(),
-        status: job.status.clone(),
-        sub_status: job.sub_status.clone(),
-        job_type: job.job_type.clone(),
-        source: job.source.clone(),
         scheduled_at: text(job.scheduled.as_ref(), tz),
         created_at: text(job.created.as_ref(), tz),
         day,
-        client_id: job.client_id.clone(),
         total_cents: job.total.map(|c| c.0),
         amount_due_cents: job.amount_due.map(|c| c.0),
-        paid_cents: job.paid().map(|c| c.0),
-        phone: job.phone.clone(),
+        paid_cents,
         team: names(&job.team),
+        uuid: job.uuid,
+        serial_id: job.serial_id,
+        status: job.status,
+        sub_status: job.sub_status,
+        job_type: job.job_type,
+        source: job.source,
+        client_id: job.client_id,
+        phone: job.phone,
         origin: Origin::Api,
-        raw: job.raw.to_string(),
+        raw: job.raw,
     }
 }
 
-pub fn lead_row(lead: &Lead, tz: Tz) -> LeadRow {
+pub fn lead_row(lead: Lead, tz: Tz) -> LeadRow {
     // A lead's day is the day it came in; failing that, the day it was scheduled for.
     let day = lead.created.as_ref().or(lead.scheduled.as_ref()).map(|t| local_day(t, tz).to_string());
     LeadRow {
-        uuid: lead.uuid.clone(),
-        serial_id: lead.serial_id.clone(),
-        status: lead.status.clone(),
-        lead_type: lead.lead_type.clone(),
-        source: lead.source.clone(),
         scheduled_at: text(lead.scheduled.as_ref(), tz),
         created_at: text(lead.created.as_ref(), tz),
         day,
-        client_id: lead.client_id.clone(),
         phone_digits: lead.phone.as_deref().and_then(digits),
         total_cents: lead.total.map(|c| c.0),
+        uuid: lead.uuid,
+        serial_id: lead.serial_id,
+        status: lead.status,
+        lead_type: lead.lead_type,
+        source: lead.source,
+        client_id: lead.client_id,
         origin: Origin::Api,
-        raw: lead.raw.to_string(),
+        raw: lead.raw,
     }
 }
 
@@ -88,7 +89,7 @@ pub fn team_row(member: &TeamMember) -> TeamMemberRow {
         email: member.email.clone(),
         field_tech: member.field_tech,
         active: member.active,
-        raw: member.raw.to_string(),
+        raw: member.raw.clone(),
     }
 }
 
@@ -98,7 +99,7 @@ pub fn time_off_row(entry: &TimeOff, tz: Tz) -> TimeOffRow {
         user_name: entry.user_name.clone(),
         starts_at: text(entry.start.as_ref(), tz),
         ends_at: text(entry.end.as_ref(), tz),
-        raw: entry.raw.to_string(),
+        raw: entry.raw.clone(),
     }
 }
 
@@ -115,7 +116,7 @@ pub fn client_row(client: &ClientRecord) -> ClientRow {
         state: client.state.clone(),
         zip: client.zip.clone(),
         source: client.source.clone(),
-        raw: client.raw.to_string(),
+        raw: client.raw.clone(),
     }
 }
 
@@ -131,13 +132,13 @@ mod tests {
         let scheduled =
             Job::decode(&json!({"UUID":"A1","JobDateTime":"2026-11-30 23:30:00","CreatedDate":"2026-11-01 10:00:00"}))
                 .expect("job");
-        assert_eq!(job_row(&scheduled, tz).day.as_deref(), Some("2026-11-30"));
+        assert_eq!(job_row(scheduled, tz).day.as_deref(), Some("2026-11-30"));
         let unscheduled =
             Job::decode(&json!({"UUID":"A2","JobDateTime":null,"CreatedDate":"2026-11-01 10:00:00"})).expect("job");
-        assert_eq!(job_row(&unscheduled, tz).day.as_deref(), Some("2026-11-01"));
+        assert_eq!(job_row(unscheduled, tz).day.as_deref(), Some("2026-11-01"));
         // A zoned time is converted: 03:30 UTC is the evening before in New York.
         let zoned = Job::decode(&json!({"UUID":"A3","JobDateTime":"2026-12-01T03:30:00Z"})).expect("job");
-        assert_eq!(job_row(&zoned, tz).day.as_deref(), Some("2026-11-30"));
+        assert_eq!(job_row(zoned, tz).day.as_deref(), Some("2026-11-30"));
     }
 
     #[test]
@@ -147,7 +148,7 @@ mod tests {
             &json!({"UUID":"L1","CreatedDate":"null","LeadDateTime":"2026-11-03 09:00:00","Phone":"(813) 555-0100"}),
         )
         .expect("lead");
-        let row = lead_row(&lead, tz);
+        let row = lead_row(lead, tz);
         assert_eq!(row.day.as_deref(), Some("2026-11-03"));
         assert_eq!(row.phone_digits.as_deref(), Some("8135550100"));
     }

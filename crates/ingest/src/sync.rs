@@ -7,15 +7,19 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use futures::{Stream, StreamExt};
-use store::{Lease, LeaseHeld, Rejected, RunMode, RunTotals, Store, StoreError, UpsertCounts};
+use store::{Lease, LeaseHeld, PreparedUpsert, Rejected, RunMode, RunTotals, Store, StoreError};
 use workiz::{Client, ClientStats, Job, Lead, ListQuery, Lookup, Page, Record, RecordError};
 
 use crate::convert::{client_row, job_row, lead_row, team_row, time_off_row};
 use crate::events::{BatchStored, RecordsRejected, RunFinished};
 use crate::lease::{holder_id, is_dead};
 
-/// The most rows written in one statement (SQLite takes 32,766 parameters; a job row has 22).
-const MAX_BATCH_ROWS: usize = 500;
+/// The most rows written in one batch (one transaction). A commit costs far more than a row on
+/// SQLite, so batches grow up to this when the database falls behind the API.
+const MAX_BATCH_ROWS: usize = 5_000;
+/// Pages fetched ahead of the writer: enough to fill a batch, and a bound on memory (a page of 100
+/// jobs is about 200 KiB as rows).
+const PAGES_AHEAD: usize = 64;
 
 /// What can be synced from the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -311,15 +315,19 @@ impl Syncer {
         let mut expected = None;
         // Pages are fetched and turned into rows while earlier ones are stored (decoding and
         // conversion run on the runtime's workers, the writes on the database's). Whatever has
-        // arrived meanwhile is written together, up to `MAX_BATCH_ROWS`: one statement per page
+        // arrived meanwhile is written together, up to `MAX_BATCH_ROWS`: a transaction per page
         // when the database keeps up, fewer and larger ones when it does not. The channel bounds
-        // memory to a few pages.
-        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+        // memory to `PAGES_AHEAD` pages.
+        let (tx, mut rx) = tokio::sync::mpsc::channel(PAGES_AHEAD);
         let pages = T::pages(&self.client, ListQuery::since(start));
+        let store = self.store.clone();
+        let producer_account = account.clone();
         let _producer = AbortOnDrop(tokio::spawn(async move {
             let mut pages = std::pin::pin!(pages);
             while let Some(item) = pages.next().await {
-                let item = item.map(|page| Converted::of(page, tz, deep));
+                let item = item
+                    .map_err(SyncError::from)
+                    .and_then(|page| Converted::of(page, &store, &producer_account, tz, deep));
                 let failed = item.is_err();
                 if tx.send(item).await.is_err() || failed {
                     break;
@@ -328,7 +336,7 @@ impl Syncer {
         }));
         while let Some(first) = rx.recv().await {
             let mut batch = first?;
-            while batch.rows.len() < MAX_BATCH_ROWS {
+            while batch.upsert.rows() < MAX_BATCH_ROWS as u64 {
                 match rx.try_recv() {
                     Ok(page) => batch.absorb(page?),
                     Err(_) => break,
@@ -336,9 +344,9 @@ impl Syncer {
             }
             expected = expected.or(batch.found);
             run.totals.pages += batch.pages;
-            run.totals.seen += (batch.rows.len() + batch.rejected.len()) as u64;
+            run.totals.seen += batch.upsert.rows() + batch.rejected.len() as u64;
             listed.extend(batch.keys);
-            let counts = T::store(&self.store, &account, batch.rows).await?;
+            let counts = self.store.write_prepared(batch.upsert).await?;
             run.totals.inserted += counts.inserted;
             run.totals.updated += counts.updated;
             run.totals.unchanged += counts.unchanged;
@@ -436,40 +444,41 @@ impl Syncer {
     }
 }
 
-/// Pages turned into store rows, ready to be written together.
-struct Converted<Row> {
+/// Pages turned into upsert statements, ready to be written together.
+struct Converted {
     pages: u64,
     last_page: u32,
     found: Option<u64>,
-    rows: Vec<Row>,
+    upsert: PreparedUpsert,
     rejected: Vec<RecordError>,
     /// The keys listed, kept only for a deep pass (which marks the others deleted).
     keys: Vec<String>,
 }
 
-impl<Row> Converted<Row> {
-    fn of<T: Listed<Row = Row>>(page: Page<T>, tz: Tz, keep_keys: bool) -> Self {
+impl Converted {
+    fn of<T: Listed>(page: Page<T>, store: &Store, account: &str, tz: Tz, keep_keys: bool) -> Result<Self, SyncError> {
         let (records, rejected) = split(page.records);
         let mut keys = Vec::new();
         if keep_keys {
             keys.extend(records.iter().map(|r| r.key().to_owned()));
             keys.extend(rejected.iter().filter_map(|r| r.key.clone()));
         }
-        Self {
+        let rows = records.into_iter().map(|r| r.row(tz)).collect();
+        Ok(Self {
             pages: 1,
             last_page: page.number,
             found: page.found,
-            rows: records.iter().map(|r| r.row(tz)).collect(),
+            upsert: T::prepare(store, account, rows)?,
             rejected,
             keys,
-        }
+        })
     }
 
     fn absorb(&mut self, other: Self) {
         self.pages += other.pages;
         self.last_page = other.last_page;
         self.found = self.found.or(other.found);
-        self.rows.extend(other.rows);
+        self.upsert.absorb(other.upsert);
         self.rejected.extend(other.rejected);
         self.keys.extend(other.keys);
     }
@@ -493,13 +502,10 @@ trait Listed: Record {
         query: ListQuery,
     ) -> impl Stream<Item = Result<Page<Self>, workiz::Error>> + Send + 'static;
 
-    fn row(&self, tz: Tz) -> Self::Row;
+    fn row(self, tz: Tz) -> Self::Row;
 
-    fn store(
-        store: &Store,
-        account: &str,
-        rows: Vec<Self::Row>,
-    ) -> impl Future<Output = Result<UpsertCounts, StoreError>> + Send;
+    /// The rows as upsert statements, built on the fetching side while earlier pages are written.
+    fn prepare(store: &Store, account: &str, rows: Vec<Self::Row>) -> Result<PreparedUpsert, StoreError>;
 }
 
 impl Listed for Job {
@@ -512,16 +518,12 @@ impl Listed for Job {
         client.jobs(query)
     }
 
-    fn row(&self, tz: Tz) -> Self::Row {
+    fn row(self, tz: Tz) -> Self::Row {
         job_row(self, tz)
     }
 
-    fn store(
-        store: &Store,
-        account: &str,
-        rows: Vec<Self::Row>,
-    ) -> impl Future<Output = Result<UpsertCounts, StoreError>> + Send {
-        store.upsert_jobs(account, rows)
+    fn prepare(store: &Store, account: &str, rows: Vec<Self::Row>) -> Result<PreparedUpsert, StoreError> {
+        store.prepare_jobs(account, rows)
     }
 }
 
@@ -535,16 +537,12 @@ impl Listed for Lead {
         client.leads(query)
     }
 
-    fn row(&self, tz: Tz) -> Self::Row {
+    fn row(self, tz: Tz) -> Self::Row {
         lead_row(self, tz)
     }
 
-    fn store(
-        store: &Store,
-        account: &str,
-        rows: Vec<Self::Row>,
-    ) -> impl Future<Output = Result<UpsertCounts, StoreError>> + Send {
-        store.upsert_leads(account, rows)
+    fn prepare(store: &Store, account: &str, rows: Vec<Self::Row>) -> Result<PreparedUpsert, StoreError> {
+        store.prepare_leads(account, rows)
     }
 }
 

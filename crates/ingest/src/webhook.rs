@@ -129,7 +129,7 @@ pub async fn handle_event(
             let client = client.ok_or(EventError::NoClient)?;
             let changed = match client.job(&uuid).await? {
                 Lookup::Found(job) => {
-                    let counts = store.upsert_jobs(account, vec![job_row(&job, tz)]).await?;
+                    let counts = store.upsert_jobs(account, vec![job_row(job, tz)]).await?;
                     counts.inserted + counts.updated
                 }
                 Lookup::Gone => store.mark_deleted(account, "jobs", &[uuid]).await?,
@@ -146,7 +146,7 @@ pub async fn handle_event(
             let client = client.ok_or(EventError::NoClient)?;
             let changed = match client.lead(&uuid).await? {
                 Lookup::Found(lead) => {
-                    let counts = store.upsert_leads(account, vec![lead_row(&lead, tz)]).await?;
+                    let counts = store.upsert_leads(account, vec![lead_row(lead, tz)]).await?;
                     counts.inserted + counts.updated
                 }
                 Lookup::Gone => store.mark_deleted(account, "leads", &[uuid]).await?,

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, AssertSqlSafe, Executor};
 
 use crate::error::StoreError;
 use crate::migrate;
@@ -66,13 +66,13 @@ impl Store {
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(60))
-                    .after_connect(sqlite_pragmas)
+                    .after_connect(|conn, _| sqlite_session(conn, SQLITE_WRITER_CACHE))
                     .connect_with(options.clone())
                     .await
                     .map_err(connect_error)?;
                 let read = AnyPoolOptions::new()
                     .max_connections(4)
-                    .after_connect(sqlite_pragmas)
+                    .after_connect(|conn, _| sqlite_session(conn, SQLITE_READER_CACHE))
                     .connect_with(options)
                     .await
                     .map_err(connect_error)?;
@@ -109,14 +109,26 @@ impl Store {
     }
 }
 
+/// SQLite page cache of the one writer, in KiB: a sync's batch of 5,000 rows dirties some 10 MiB of
+/// table and index pages, which must not spill to the WAL before the commit.
+const SQLITE_WRITER_CACHE: u32 = 32 * 1024;
+/// Per reader (SQLite's default is 2 MiB).
+const SQLITE_READER_CACHE: u32 = 8 * 1024;
+
 /// WAL lets readers run beside the one writer; NORMAL sync is safe with WAL (a power cut may lose
 /// the last commits, never corrupt the file); the busy timeout covers a second process.
-fn sqlite_pragmas(
-    conn: &mut sqlx::AnyConnection,
-    _meta: sqlx::pool::PoolConnectionMetadata,
-) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+///
+/// A new file gets 16 KiB pages: jobs and leads keep their raw JSON (about 1 KiB each), and with
+/// 4 KiB pages a sync wrote a third more pages and ran about 25 % slower. The page size must be
+/// set before the file is switched to WAL; on an existing file it changes nothing.
+fn sqlite_session(conn: &mut sqlx::AnyConnection, cache_kib: u32) -> BoxFuture<'_, Result<(), sqlx::Error>> {
     Box::pin(async move {
-        conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;").await.map(|_| ())
+        conn.execute(
+            "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        )
+        .await?;
+        conn.execute(AssertSqlSafe(format!("PRAGMA cache_size=-{cache_kib}"))).await?;
+        Ok(())
     })
 }
 

@@ -3,8 +3,8 @@
 //!
 //! Both backends share the SQL (written to the common subset, `$n` placeholders, `ON CONFLICT`;
 //! generated batches use `?` on SQLite)
-//! through sqlx's `Any` driver; only the migrations differ. Writes are batched: one multi-row
-//! upsert per page, never a statement per row.
+//! through sqlx's `Any` driver; only the migrations differ. Writes are batched: multi-row upserts,
+//! a batch per transaction, never a statement per row.
 
 mod backend;
 mod drill;
@@ -32,7 +32,7 @@ pub use rows::{
     CallRow, ClientRow, JobRow, LeadRow, Origin, PaymentRow, Rejected, SpendRow, TeamMemberRow, TimeOffRow,
 };
 pub use runs::{RunMode, RunStatus, RunSummary, RunTotals};
-pub use upsert::UpsertCounts;
+pub use upsert::{PreparedUpsert, UpsertCounts};
 pub use views::{DailySlice, JobFlags, LeadFlags};
 
 /// The current time as stored: RFC 3339 in UTC with microseconds, which sorts as text on both

@@ -6,7 +6,7 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::backend::Store;
 use crate::error::StoreError;
 use crate::rows::{CallRow, ClientRow, JobRow, LeadRow, PaymentRow, SpendRow, TeamMemberRow, TimeOffRow};
-use crate::upsert::{UpsertCounts, placeholders};
+use crate::upsert::{PreparedUpsert, UpsertCounts, placeholders};
 
 /// A stored job with its bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +45,16 @@ fn origin(text: &str) -> crate::Origin {
 }
 
 impl Store {
+    /// Jobs as statements for [`Store::write_prepared`], built without touching the database.
+    pub fn prepare_jobs(&self, account: &str, rows: Vec<JobRow>) -> Result<PreparedUpsert, StoreError> {
+        self.prepare(account, rows)
+    }
+
+    /// Leads as statements for [`Store::write_prepared`], built without touching the database.
+    pub fn prepare_leads(&self, account: &str, rows: Vec<LeadRow>) -> Result<PreparedUpsert, StoreError> {
+        self.prepare(account, rows)
+    }
+
     pub async fn upsert_jobs(&self, account: &str, rows: Vec<JobRow>) -> Result<UpsertCounts, StoreError> {
         self.upsert(account, rows).await
     }

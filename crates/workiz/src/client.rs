@@ -220,20 +220,20 @@ impl Client {
     /// The whole team (one answer, not paged).
     pub async fn team(&self) -> Result<Vec<Result<TeamMember, RecordError>>, Error> {
         let envelope = self.get_list("team/all/", &[]).await?;
-        Ok(envelope.records.into_iter().map(TeamMember::decode_value).collect())
+        Ok(envelope.records.into_iter().map(TeamMember::decode_json).collect())
     }
 
     /// Every time-off entry of the account.
     pub async fn time_off(&self) -> Result<Vec<Result<TimeOff, RecordError>>, Error> {
         let envelope = self.get_list("TimeOff/get/", &[("all", "true".to_owned())]).await?;
-        Ok(envelope.records.into_iter().map(TimeOff::decode_value).collect())
+        Ok(envelope.records.into_iter().map(TimeOff::decode_json).collect())
     }
 
     /// One user's time off.
     pub async fn time_off_of(&self, user_name: &str) -> Result<Vec<Result<TimeOff, RecordError>>, Error> {
         let path = format!("TimeOff/get/{}", path_segment(user_name)?);
         let envelope = self.get_list(&path, &[]).await?;
-        Ok(envelope.records.into_iter().map(TimeOff::decode_value).collect())
+        Ok(envelope.records.into_iter().map(TimeOff::decode_json).collect())
     }
 
     /// Asks each of the seed document's extra list paths once. "Invalid end point" is reported as
@@ -253,16 +253,15 @@ impl Client {
     }
 
     async fn lookup<T: Record>(&self, path: &str) -> Result<Lookup<T>, Error> {
-        let body = match self.get(path, &[]).await {
-            Ok(Some(body)) => body,
+        let single = match self.get(path, &[], envelope::parse_single).await {
+            Ok(Some(single)) => single,
             // 204 for a deleted job; 404 for an id the account never had.
             Ok(None) | Err(Error::UnexpectedStatus { status: 404, .. }) => return Ok(Lookup::Gone),
             Err(e) => return Err(e),
         };
-        let single = envelope::parse_single(&body).map_err(|p| self.shape_error(path, p))?;
         Ok(match single {
             None => Lookup::Gone,
-            Some(value) => match T::decode_value(value) {
+            Some(text) => match T::decode_json(text) {
                 Ok(record) => Lookup::Found(record),
                 Err(e) => Lookup::Rejected(e),
             },
@@ -270,32 +269,23 @@ impl Client {
     }
 
     pub(crate) async fn get_list(&self, path: &str, query: &[(&str, String)]) -> Result<Envelope, Error> {
-        let body = self.get(path, query).await?.unwrap_or_default();
-        if body.is_empty() {
-            return Ok(Envelope { records: Vec::new(), has_more: Some(false), found: None });
-        }
-        envelope::parse_envelope(&body).map_err(|p| self.shape_error(path, p))
-    }
-
-    fn shape_error(&self, path: &str, problem: BodyProblem) -> Error {
-        let endpoint = endpoint_name(path);
-        match problem {
-            BodyProblem::InvalidEndpoint => Error::NotOffered { endpoint },
-            BodyProblem::Refused(message) => Error::Refused { endpoint, message: self.redact(&message) },
-            BodyProblem::Malformed(reason) | BodyProblem::Unexpected(reason) => {
-                Error::UnexpectedShape { endpoint, reason: self.redact(&reason) }
-            }
-        }
+        let envelope = self.get(path, query, envelope::parse_envelope).await?;
+        Ok(envelope.unwrap_or(Envelope { records: Vec::new(), has_more: Some(false), found: None }))
     }
 
     fn redact(&self, text: &str) -> String {
         self.inner.config.token.redact(text)
     }
 
-    /// One GET with rate limiting and retries. `None` for 204 No Content. The body is checked
-    /// to be complete JSON (or the "Invalid end point" text) before it is returned, so that a
-    /// truncated answer is retried rather than handed on.
-    async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Option<Vec<u8>>, Error> {
+    /// One GET with rate limiting and retries, its body read by `parse`. `None` for 204 No
+    /// Content. The body is parsed inside the retry loop, once, so that a truncated answer is
+    /// asked for again rather than handed on.
+    async fn get<T>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        parse: fn(&[u8]) -> Result<T, BodyProblem>,
+    ) -> Result<Option<T>, Error> {
         let endpoint = endpoint_name(path);
         let retry = &self.inner.config.retry;
         let mut backoff = ExponentialBuilder::default()
@@ -307,7 +297,7 @@ impl Client {
         let mut attempt_number = 0u32;
         loop {
             attempt_number += 1;
-            let failure = match self.attempt(path, &endpoint, query).await {
+            let failure = match self.attempt(&endpoint, path, query, parse).await {
                 Ok(body) => return Ok(body),
                 Err(failure) => failure,
             };
@@ -329,7 +319,13 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, path: &str, endpoint: &str, query: &[(&str, String)]) -> Result<Option<Vec<u8>>, Attempt> {
+    async fn attempt<T>(
+        &self,
+        endpoint: &str,
+        path: &str,
+        query: &[(&str, String)],
+        parse: fn(&[u8]) -> Result<T, BodyProblem>,
+    ) -> Result<Option<T>, Attempt> {
         if let Some(limiter) = &self.inner.limiter {
             limiter.until_ready().await;
         }
@@ -347,15 +343,18 @@ impl Client {
         }
         let body =
             response.bytes().await.map_err(|e| Attempt::BrokenBody(self.redact(&e.without_url().to_string())))?;
-        match envelope::parse_body(&body) {
-            Ok(_) if (200..300).contains(&status) => Ok(Some(body.to_vec())),
+        let success = (200..300).contains(&status);
+        match parse(&body) {
+            Ok(parsed) if success => Ok(Some(parsed)),
             Err(BodyProblem::InvalidEndpoint) => {
                 Err(Attempt::Fatal(Error::NotOffered { endpoint: endpoint.to_owned() }))
             }
-            Err(BodyProblem::Malformed(reason)) if (200..300).contains(&status) => Err(Attempt::BrokenBody(reason)),
-            Err(BodyProblem::Refused(message)) if (200..300).contains(&status) => {
-                Err(Attempt::Refused(self.redact(&message)))
-            }
+            Err(BodyProblem::Malformed(reason)) if success => Err(Attempt::BrokenBody(reason)),
+            Err(BodyProblem::Refused(message)) if success => Err(Attempt::Refused(self.redact(&message))),
+            Err(BodyProblem::Unexpected(reason)) if success => Err(Attempt::Fatal(Error::UnexpectedShape {
+                endpoint: endpoint.to_owned(),
+                reason: self.redact(&reason),
+            })),
             _ => {
                 let text = String::from_utf8_lossy(&body);
                 let excerpt: String = self.redact(&text).chars().take(200).collect();

@@ -1,7 +1,7 @@
 //! Typed Workiz records. Each keeps its raw JSON so that custom fields and keys this crate does not
 //! know are never lost.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::fields::{FieldError, Fields, WorkizTime};
 use crate::money::Cents;
@@ -24,7 +24,7 @@ impl std::fmt::Display for RecordError {
     }
 }
 
-/// A Workiz record type that can be decoded from one JSON value of a page.
+/// A Workiz record type that can be decoded from the JSON text of one record.
 pub trait Record: Sized + Send + 'static {
     /// What the record is called in messages (`job`, `lead`, …).
     const KIND: &'static str;
@@ -32,40 +32,36 @@ pub trait Record: Sized + Send + 'static {
     /// The record's unique key (a job's UUID, a team member's id).
     fn key(&self) -> &str;
 
-    /// Reads the typed fields; the raw JSON is attached by the decoders.
-    fn from_object(object: &Map<String, Value>) -> Result<Self, FieldError>;
+    /// Reads the typed fields; the raw JSON is attached by [`Record::decode_json`].
+    fn from_fields(fields: &Fields<'_>) -> Result<Self, FieldError>;
 
     /// Where the record keeps its raw JSON.
-    fn raw_mut(&mut self) -> &mut Value;
+    fn raw_mut(&mut self) -> &mut String;
 
     /// The key of a record that failed to decode, when it can still be read.
-    fn key_of(object: &Map<String, Value>) -> Option<String>;
+    fn key_of(fields: &Fields<'_>) -> Option<String>;
 
-    /// Decodes one element of a page; anything wrong becomes a [`RecordError`] with the raw text.
-    fn decode(value: &Value) -> Result<Self, RecordError> {
-        Self::decode_value(value.clone())
-    }
-
-    /// [`Record::decode`] taking the value, which then becomes the record's raw JSON uncopied.
-    fn decode_value(value: Value) -> Result<Self, RecordError> {
-        let Value::Object(object) = value else {
-            return Err(RecordError {
-                key: None,
-                reason: format!("a {} must be a JSON object", Self::KIND),
-                raw: value.to_string(),
-            });
+    /// Decodes one record from its JSON text, which the record keeps, exactly as received, as its
+    /// raw JSON. Anything wrong becomes a [`RecordError`] carrying that text.
+    fn decode_json(text: String) -> Result<Self, RecordError> {
+        let decoded = match Fields::parse(&text) {
+            None => Err((None, format!("a {} must be a JSON object", Self::KIND))),
+            Some(fields) => {
+                Self::from_fields(&fields).map_err(|e| (Self::key_of(&fields), format!("{} {e}", Self::KIND)))
+            }
         };
-        match Self::from_object(&object) {
+        match decoded {
             Ok(mut record) => {
-                *record.raw_mut() = Value::Object(object);
+                *record.raw_mut() = text;
                 Ok(record)
             }
-            Err(e) => Err(RecordError {
-                key: Self::key_of(&object),
-                reason: format!("{} {e}", Self::KIND),
-                raw: Value::Object(object).to_string(),
-            }),
+            Err((key, reason)) => Err(RecordError { key, reason, raw: text }),
         }
+    }
+
+    /// [`Record::decode_json`] of a parsed value.
+    fn decode(value: &Value) -> Result<Self, RecordError> {
+        Self::decode_json(value.to_string())
     }
 }
 
@@ -76,18 +72,15 @@ pub struct TeamRef {
     pub name: Option<String>,
 }
 
-fn team(fields: Fields<'_>) -> Result<Vec<TeamRef>, FieldError> {
+fn team(fields: &Fields<'_>) -> Result<Vec<TeamRef>, FieldError> {
     fields
         .objects(&["Team", "team"])?
         .into_iter()
-        .map(|o| {
-            let f = Fields(o);
-            Ok(TeamRef { id: f.id(&["id", "Id", "ID"])?, name: f.text(&["Name", "name"])? })
-        })
+        .map(|f| Ok(TeamRef { id: f.id(&["id", "Id", "ID"])?, name: f.text(&["Name", "name"])? }))
         .collect()
 }
 
-fn uuid(fields: Fields<'_>) -> Result<String, FieldError> {
+fn uuid(fields: &Fields<'_>) -> Result<String, FieldError> {
     let uuid = fields.required_id(&["UUID", "uuid", "Uuid"])?;
     if uuid.len() > 64 || uuid.chars().any(|c| !c.is_ascii_alphanumeric()) {
         return Err(FieldError { key: "UUID".into(), reason: format!("'{uuid}' is not a Workiz UUID") });
@@ -95,8 +88,8 @@ fn uuid(fields: Fields<'_>) -> Result<String, FieldError> {
     Ok(uuid)
 }
 
-fn uuid_of(object: &Map<String, Value>) -> Option<String> {
-    Fields(object).id(&["UUID", "uuid", "Uuid"]).ok().flatten()
+fn uuid_of(fields: &Fields<'_>) -> Option<String> {
+    fields.id(&["UUID", "uuid", "Uuid"]).ok().flatten()
 }
 
 /// A job, as `job/all` and `job/get` send it.
@@ -123,7 +116,7 @@ pub struct Job {
     pub tags: Vec<String>,
     pub comments: Vec<String>,
     /// The record exactly as received, custom fields included.
-    pub raw: Value,
+    pub raw: String,
 }
 
 impl Job {
@@ -141,16 +134,15 @@ impl Record for Job {
         &self.uuid
     }
 
-    fn raw_mut(&mut self) -> &mut Value {
+    fn raw_mut(&mut self) -> &mut String {
         &mut self.raw
     }
 
-    fn key_of(object: &Map<String, Value>) -> Option<String> {
-        uuid_of(object)
+    fn key_of(fields: &Fields<'_>) -> Option<String> {
+        uuid_of(fields)
     }
 
-    fn from_object(object: &Map<String, Value>) -> Result<Self, FieldError> {
-        let f = Fields(object);
+    fn from_fields(f: &Fields<'_>) -> Result<Self, FieldError> {
         Ok(Self {
             uuid: uuid(f)?,
             serial_id: f.id(&["SerialId", "serialId"])?,
@@ -172,8 +164,8 @@ impl Record for Job {
             team: team(f)?,
             tags: f.strings(&["Tags", "tags"])?,
             comments: f.comments(&["Comments", "comments"])?,
-            // Filled by `decode_value`, which moves the object in rather than copying it.
-            raw: Value::Null,
+            // Filled by `decode_json`, which moves the text in rather than copying it.
+            raw: String::new(),
         })
     }
 }
@@ -199,7 +191,7 @@ pub struct Lead {
     pub lost: Option<bool>,
     pub team: Vec<TeamRef>,
     pub comments: Vec<String>,
-    pub raw: Value,
+    pub raw: String,
 }
 
 impl Record for Lead {
@@ -209,16 +201,15 @@ impl Record for Lead {
         &self.uuid
     }
 
-    fn raw_mut(&mut self) -> &mut Value {
+    fn raw_mut(&mut self) -> &mut String {
         &mut self.raw
     }
 
-    fn key_of(object: &Map<String, Value>) -> Option<String> {
-        uuid_of(object)
+    fn key_of(fields: &Fields<'_>) -> Option<String> {
+        uuid_of(fields)
     }
 
-    fn from_object(object: &Map<String, Value>) -> Result<Self, FieldError> {
-        let f = Fields(object);
+    fn from_fields(f: &Fields<'_>) -> Result<Self, FieldError> {
         Ok(Self {
             uuid: uuid(f)?,
             serial_id: f.id(&["SerialId", "serialId"])?,
@@ -238,8 +229,8 @@ impl Record for Lead {
             lost: f.flag(&["LeadLost", "leadLost"])?,
             team: team(f)?,
             comments: f.comments(&["Comments", "comments"])?,
-            // Filled by `decode_value`, which moves the object in rather than copying it.
-            raw: Value::Null,
+            // Filled by `decode_json`, which moves the text in rather than copying it.
+            raw: String::new(),
         })
     }
 }
@@ -254,7 +245,7 @@ pub struct TeamMember {
     pub field_tech: Option<bool>,
     pub active: Option<bool>,
     pub created: Option<WorkizTime>,
-    pub raw: Value,
+    pub raw: String,
 }
 
 impl Record for TeamMember {
@@ -264,16 +255,15 @@ impl Record for TeamMember {
         &self.id
     }
 
-    fn raw_mut(&mut self) -> &mut Value {
+    fn raw_mut(&mut self) -> &mut String {
         &mut self.raw
     }
 
-    fn key_of(object: &Map<String, Value>) -> Option<String> {
-        Fields(object).id(&["id", "Id", "ID"]).ok().flatten()
+    fn key_of(fields: &Fields<'_>) -> Option<String> {
+        fields.id(&["id", "Id", "ID"]).ok().flatten()
     }
 
-    fn from_object(object: &Map<String, Value>) -> Result<Self, FieldError> {
-        let f = Fields(object);
+    fn from_fields(f: &Fields<'_>) -> Result<Self, FieldError> {
         Ok(Self {
             id: f.required_id(&["id", "Id", "ID"])?,
             name: f.text(&["name", "Name"])?,
@@ -282,8 +272,8 @@ impl Record for TeamMember {
             field_tech: f.flag(&["fieldTech", "FieldTech"])?,
             active: f.flag(&["active", "Active"])?,
             created: f.time(&["created", "Created"])?,
-            // Filled by `decode_value`, which moves the object in rather than copying it.
-            raw: Value::Null,
+            // Filled by `decode_json`, which moves the text in rather than copying it.
+            raw: String::new(),
         })
     }
 }
@@ -296,7 +286,7 @@ pub struct TimeOff {
     pub user_name: String,
     pub start: Option<WorkizTime>,
     pub end: Option<WorkizTime>,
-    pub raw: Value,
+    pub raw: String,
 }
 
 impl Record for TimeOff {
@@ -306,16 +296,15 @@ impl Record for TimeOff {
         &self.key
     }
 
-    fn raw_mut(&mut self) -> &mut Value {
+    fn raw_mut(&mut self) -> &mut String {
         &mut self.raw
     }
 
-    fn key_of(_: &Map<String, Value>) -> Option<String> {
+    fn key_of(_: &Fields<'_>) -> Option<String> {
         None
     }
 
-    fn from_object(object: &Map<String, Value>) -> Result<Self, FieldError> {
-        let f = Fields(object);
+    fn from_fields(f: &Fields<'_>) -> Result<Self, FieldError> {
         let user_name = f
             .text(&["userName", "UserName", "username"])?
             .ok_or_else(|| FieldError { key: "userName".into(), reason: "missing".into() })?;
@@ -326,8 +315,8 @@ impl Record for TimeOff {
             user_name,
             start: f.time(&["start", "Start"])?,
             end: f.time(&["end", "End"])?,
-            // Filled by `decode_value`, which moves the object in rather than copying it.
-            raw: Value::Null,
+            // Filled by `decode_json`, which moves the text in rather than copying it.
+            raw: String::new(),
         })
     }
 }
@@ -346,7 +335,7 @@ pub struct ClientRecord {
     pub state: Option<String>,
     pub zip: Option<String>,
     pub source: Option<String>,
-    pub raw: Value,
+    pub raw: String,
 }
 
 impl Record for ClientRecord {
@@ -356,16 +345,15 @@ impl Record for ClientRecord {
         &self.id
     }
 
-    fn raw_mut(&mut self) -> &mut Value {
+    fn raw_mut(&mut self) -> &mut String {
         &mut self.raw
     }
 
-    fn key_of(object: &Map<String, Value>) -> Option<String> {
-        Fields(object).id(&["Id", "id", "ClientId"]).ok().flatten()
+    fn key_of(fields: &Fields<'_>) -> Option<String> {
+        fields.id(&["Id", "id", "ClientId"]).ok().flatten()
     }
 
-    fn from_object(object: &Map<String, Value>) -> Result<Self, FieldError> {
-        let f = Fields(object);
+    fn from_fields(f: &Fields<'_>) -> Result<Self, FieldError> {
         Ok(Self {
             id: f.required_id(&["Id", "id", "ClientId"])?,
             first_name: f.text(&["FirstName", "firstName"])?,
@@ -378,8 +366,8 @@ impl Record for ClientRecord {
             state: f.text(&["State", "state"])?,
             zip: f.text(&["Zip", "zip", "PostalCode"])?,
             source: f.text(&["Source", "source", "JobSource"])?,
-            // Filled by `decode_value`, which moves the object in rather than copying it.
-            raw: Value::Null,
+            // Filled by `decode_json`, which moves the text in rather than copying it.
+            raw: String::new(),
         })
     }
 }
@@ -404,7 +392,10 @@ mod tests {
         assert_eq!(job.paid(), Some(Cents(5000)));
         assert_eq!(job.team, vec![TeamRef { id: Some("271865".into()), name: Some("Daniel".into()) }]);
         assert_eq!(job.tags, vec!["Work".to_owned()]);
-        assert_eq!(job.raw["LineItems"][0]["Id"], json!(39999653));
+        assert_eq!(
+            serde_json::from_str::<Value>(&job.raw).ok().map(|raw| raw["LineItems"][0]["Id"].clone()),
+            Some(json!(39999653))
+        );
     }
 
     #[test]

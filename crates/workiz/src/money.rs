@@ -12,6 +12,14 @@ impl Cents {
     /// Parses a decimal amount such as `171.36`, `-99`, `"1,234.50"` or `"$50"`. More than two
     /// decimals are rounded half away from zero.
     pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        // The common case, a plain decimal, needs no cleaning copy.
+        if !text.is_empty()
+            && text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+            && let Ok(decimal) = Decimal::from_str(text)
+        {
+            return Self::from_decimal(decimal);
+        }
         let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '$' && !c.is_whitespace()).collect();
         if cleaned.is_empty() {
             return None;

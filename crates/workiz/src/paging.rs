@@ -95,8 +95,8 @@ pub(crate) fn pages<T: Record>(
             let has_more = envelope.has_more;
             let mut records = Vec::with_capacity(received);
             let mut duplicates = 0;
-            for value in envelope.records {
-                let decoded = T::decode_value(value);
+            for text in envelope.records {
+                let decoded = T::decode_json(text);
                 let key = match &decoded {
                     Ok(record) => Some(record.key().to_owned()),
                     Err(rejected) => rejected.key.clone(),

@@ -1,5 +1,6 @@
-//! Property tests: arbitrary bytes and mutated real-shaped pages never panic the decoder, and a
-//! record that fails to decode always keeps its raw text.
+//! Property tests: arbitrary bytes and mutated real-shaped pages never panic the decoder, a record
+//! keeps its exact text whether it decodes or not, and how a record is formatted never changes
+//! what it decodes to.
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -9,22 +10,40 @@ use workiz_sim::{Account, AccountShape, WireStyle, wire};
 
 fn decode_everything(body: &[u8]) {
     if let Ok(envelope) = parse_envelope(body) {
-        for value in &envelope.records {
-            check::<Job>(value);
-            check::<Lead>(value);
-            check::<TeamMember>(value);
-            check::<TimeOff>(value);
-            check::<ClientRecord>(value);
+        for text in &envelope.records {
+            check::<Job>(text);
+            check::<Lead>(text);
+            check::<TeamMember>(text);
+            check::<TimeOff>(text);
+            check::<ClientRecord>(text);
         }
     }
-    let _ = parse_single(body);
+    if let Ok(Some(text)) = parse_single(body) {
+        check::<Job>(&text);
+    }
 }
 
-fn check<T: Record>(value: &Value) {
-    if let Err(e) = T::decode(value) {
-        assert!(!e.raw.is_empty());
-        assert!(!e.reason.is_empty());
+fn check<T: Record>(text: &str) {
+    match T::decode_json(text.to_owned()) {
+        Ok(mut record) => assert_eq!(std::mem::take(record.raw_mut()), text),
+        Err(e) => {
+            assert_eq!(e.raw, text);
+            assert!(!e.reason.is_empty());
+        }
     }
+}
+
+/// The record decoded from compact and from pretty-printed text, raw text aside.
+fn decoded_both_ways<T: Record + std::fmt::Debug>(value: &Value) -> (String, String) {
+    let show = |text: String| match T::decode_json(text) {
+        Ok(mut record) => {
+            record.raw_mut().clear();
+            format!("{record:?}")
+        }
+        Err(e) => format!("{:?} {}", e.key, e.reason),
+    };
+    let pretty = serde_json::to_string_pretty(value).expect("serializes");
+    (show(value.to_string()), show(pretty))
 }
 
 fn real_page() -> Value {
@@ -84,6 +103,21 @@ proptest! {
         }
         let end = cut.index(bytes.len() + 1);
         decode_everything(&bytes[..end]);
+    }
+
+    #[test]
+    fn formatting_never_changes_a_decoded_record(record in 0usize..10, key_pick in any::<prop::sample::Index>(), value in any_json()) {
+        let mut page = real_page();
+        let data = page["data"].as_array_mut().expect("data");
+        let object = data[record].as_object_mut().expect("object");
+        let keys: Vec<String> = object.keys().cloned().collect();
+        let key = keys[key_pick.index(keys.len())].clone();
+        object.insert(key, value);
+        let record = &page["data"][record];
+        let (compact, pretty) = decoded_both_ways::<Job>(record);
+        prop_assert_eq!(compact, pretty);
+        let (compact, pretty) = decoded_both_ways::<Lead>(record);
+        prop_assert_eq!(compact, pretty);
     }
 
     #[test]
