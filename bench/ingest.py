@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Ingest throughput: `workiz-metrics sync` from the simulator (no latency, no rate limit) into
 SQLite and, when WORKIZ_METRICS_TEST_PG is set, PostgreSQL. Reports records/s and the sync
-process's peak memory at two account sizes, to show memory does not grow with the records.
+process's peak memory at three account sizes, to show memory does not grow with the records.
 
 Run from the repository root:  python3 bench/ingest.py
 """
@@ -60,7 +60,7 @@ def main():
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "workiz-metrics"], check=True)
     pg = os.environ.get("WORKIZ_METRICS_TEST_PG")
     rows = []
-    for days, per_day in [(50, 500), (100, 1000)]:
+    for days, per_day in [(50, 500), (100, 1000), (200, 1000)]:
         port = 18000 + per_day % 1000 + days
         sim, token = start_sim(port, days, per_day)
         since = subprocess.run(["date", "-d", f"{LAST_DAY} -{days - 1} days", "+%F"], capture_output=True,

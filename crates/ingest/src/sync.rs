@@ -17,8 +17,8 @@ use crate::lease::{holder_id, is_dead};
 /// The most rows written in one batch (one transaction). A commit costs far more than a row on
 /// SQLite, so batches grow up to this when the database falls behind the API.
 const MAX_BATCH_ROWS: usize = 5_000;
-/// Pages fetched ahead of the writer: enough to fill a batch, and a bound on memory (a page of 100
-/// jobs is about 200 KiB as rows).
+/// Pages fetched and prepared ahead of the writer: enough to fill a batch, and a bound on memory (a
+/// page of 100 jobs is a few hundred KiB once prepared).
 const PAGES_AHEAD: usize = 64;
 
 /// What can be synced from the API.
@@ -313,8 +313,8 @@ impl Syncer {
         let tz = self.settings.timezone;
         let mut listed: HashSet<String> = HashSet::new();
         let mut expected = None;
-        // Pages are fetched and turned into rows while earlier ones are stored (decoding and
-        // conversion run on the runtime's workers, the writes on the database's). Whatever has
+        // Pages are fetched, decoded and turned into upsert statements while earlier ones are
+        // stored (that work runs on the runtime's workers, the writes on the database's). Whatever has
         // arrived meanwhile is written together, up to `MAX_BATCH_ROWS`: a transaction per page
         // when the database keeps up, fewer and larger ones when it does not. The channel bounds
         // memory to `PAGES_AHEAD` pages.
