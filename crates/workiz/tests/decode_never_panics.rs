@@ -54,6 +54,17 @@ fn real_page() -> Value {
     serde_json::json!({"flag": true, "data": data, "has_more": true})
 }
 
+/// A real page with one field of one record replaced by `value`.
+fn real_page_with(record: usize, key_pick: prop::sample::Index, value: Value) -> Value {
+    let mut page = real_page();
+    let data = page["data"].as_array_mut().expect("data");
+    let object = data[record].as_object_mut().expect("object");
+    let keys: Vec<String> = object.keys().cloned().collect();
+    let key = keys[key_pick.index(keys.len())].clone();
+    object.insert(key, value);
+    page
+}
+
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -85,12 +96,7 @@ proptest! {
 
     #[test]
     fn real_pages_with_a_field_replaced_never_panic(record in 0usize..10, key_pick in any::<prop::sample::Index>(), value in any_json()) {
-        let mut page = real_page();
-        let data = page["data"].as_array_mut().expect("data");
-        let object = data[record].as_object_mut().expect("object");
-        let keys: Vec<String> = object.keys().cloned().collect();
-        let key = keys[key_pick.index(keys.len())].clone();
-        object.insert(key, value);
+        let page = real_page_with(record, key_pick, value);
         decode_everything(page.to_string().as_bytes());
     }
 
@@ -107,12 +113,7 @@ proptest! {
 
     #[test]
     fn formatting_never_changes_a_decoded_record(record in 0usize..10, key_pick in any::<prop::sample::Index>(), value in any_json()) {
-        let mut page = real_page();
-        let data = page["data"].as_array_mut().expect("data");
-        let object = data[record].as_object_mut().expect("object");
-        let keys: Vec<String> = object.keys().cloned().collect();
-        let key = keys[key_pick.index(keys.len())].clone();
-        object.insert(key, value);
+        let page = real_page_with(record, key_pick, value);
         let record = &page["data"][record];
         let (compact, pretty) = decoded_both_ways::<Job>(record);
         prop_assert_eq!(compact, pretty);
