@@ -9,6 +9,8 @@ pub const FAILED: u8 = 1;
 pub const USAGE: u8 = 2;
 /// Another sync of the same account holds the lock: try again later.
 pub const BUSY: u8 = 3;
+/// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
 
 /// An error on its way out of `main`, with the exit code it deserves.
 #[derive(Debug)]

@@ -143,7 +143,8 @@ fn backoff(failures: u32) -> Duration {
     Duration::from_secs(60u64.saturating_mul(1 << failures.min(6)).min(3600))
 }
 
-/// Runs every task of `schedule` until `shutdown` resolves; a run under way is finished first.
+/// Runs every task of `schedule` until `shutdown` turns `true`. A run under way is not cancelled
+/// here: the runner sees the same signal and stops at its next safe point.
 pub async fn run_schedule(
     schedule: Arc<Schedule>,
     runner: Arc<dyn TaskRunner>,
@@ -169,6 +170,10 @@ pub async fn run_schedule(
                     _ = shutdown.changed() => return,
                 }
                 let outcome = runner.run(task).await;
+                // A run cut short by the shutdown is not a failure of the task.
+                if *shutdown.borrow() {
+                    return;
+                }
                 let ended = clock.now();
                 let scheduled = schedule.next_after(task, ended);
                 next = match outcome {
@@ -183,9 +188,6 @@ pub async fn run_schedule(
                         scheduled.map(|s| s.min(retry))
                     }
                 };
-                if *shutdown.borrow() {
-                    return;
-                }
             }
         });
     }

@@ -135,6 +135,8 @@ pub enum SyncError {
     AlreadyRunning { account: String, held: LeaseHeld },
     #[error("the sync lock was lost (another process took it after it expired); stopping")]
     LeaseLost,
+    #[error("the sync was asked to stop; what it wrote is kept and the next sync finishes the work")]
+    Stopped,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -147,6 +149,8 @@ pub struct Syncer {
     store: Store,
     client: Client,
     settings: SyncSettings,
+    /// Set to `true` to stop a pass between batches (see [`Syncer::stop_on`]).
+    stop: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 struct Run<'a> {
@@ -212,7 +216,34 @@ fn split<T: Record>(records: Vec<Result<T, RecordError>>) -> (Vec<T>, Vec<Record
 
 impl Syncer {
     pub fn new(store: Store, client: Client, settings: SyncSettings) -> Self {
-        Self { store, client, settings }
+        Self { store, client, settings, stop: None }
+    }
+
+    /// Stops passes when `stop` turns `true`: the batch being written is finished, the request
+    /// under way (or its retries, which can last minutes while Workiz is down) is dropped, the
+    /// run is logged as interrupted, and the pass ends with [`SyncError::Stopped`].
+    pub fn stop_on(mut self, stop: tokio::sync::watch::Receiver<bool>) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
+    /// Resolves once a stop is asked for; never without a stop signal, or once its sender is gone.
+    async fn stop_requested(&self) {
+        if let Some(mut stop) = self.stop.clone()
+            && stop.wait_for(|stop| *stop).await.is_ok()
+        {
+            return;
+        }
+        std::future::pending().await
+    }
+
+    /// `work`, unless a stop is asked for first.
+    async fn unless_stopped<T>(&self, work: impl Future<Output = T>) -> Result<T, SyncError> {
+        tokio::select! {
+            biased;
+            output = work => Ok(output),
+            () = self.stop_requested() => Err(SyncError::Stopped),
+        }
     }
 
     pub fn settings(&self) -> &SyncSettings {
@@ -223,6 +254,10 @@ impl Syncer {
     /// others still run, except when Workiz refuses the token, which no other resource survives.
     pub async fn run(&self, options: &SyncOptions, observer: &dyn SyncObserver) -> Result<Vec<SyncOutcome>, SyncError> {
         let account = &self.settings.account;
+        // A pass that was waiting for its turn when the stop came never starts.
+        if self.stop.as_ref().is_some_and(|stop| *stop.borrow()) {
+            return Err(SyncError::Stopped);
+        }
         let holder = holder_id();
         let lease = match self.store.acquire_lease(account, "sync", &holder, self.settings.lease_ttl, is_dead).await? {
             Ok(lease) => lease,
@@ -234,8 +269,9 @@ impl Syncer {
             tracing::warn!(runs = interrupted, "earlier sync runs were interrupted; this pass completes their work");
         }
         let mut result = self.run_resources(options, observer, &lease).await;
-        // Reports read the daily rollups: bring the days this pass touched up to date.
-        if result.is_ok()
+        // Reports read the daily rollups: bring the days this pass touched up to date, also when
+        // it was stopped part way.
+        if matches!(result, Ok(_) | Err(SyncError::Stopped))
             && let Err(e) = self.store.refresh_rollups(account).await
         {
             result = Err(e.into());
@@ -285,12 +321,19 @@ impl Syncer {
             run.totals.requests = stats.requests;
             run.totals.throttled = stats.throttled;
             let error = result.as_ref().err().map(|e| e.to_string());
-            self.store.finish_run(id, &run.totals, error.as_deref()).await?;
+            match (&result, error.as_deref()) {
+                (Err(SyncError::Stopped), Some(reason)) => self.store.interrupt_run(id, &run.totals, reason).await?,
+                _ => self.store.finish_run(id, &run.totals, error.as_deref()).await?,
+            }
             RunFinished { resource: resource.name(), totals: &run.totals, error: error.as_deref() }.emit();
             observer.finished(resource, &run.totals, error.as_deref());
             outcomes.push(SyncOutcome { resource, totals: run.totals, error });
             match result {
-                Err(e @ (SyncError::Workiz(workiz::Error::Unauthorized { .. }) | SyncError::LeaseLost)) => {
+                Err(
+                    e @ (SyncError::Workiz(workiz::Error::Unauthorized { .. })
+                    | SyncError::LeaseLost
+                    | SyncError::Stopped),
+                ) => {
                     return Err(e);
                 }
                 Err(SyncError::Store(e)) => return Err(SyncError::Store(e)),
@@ -334,7 +377,7 @@ impl Syncer {
                 }
             }
         }));
-        while let Some(first) = rx.recv().await {
+        while let Some(first) = self.unless_stopped(rx.recv()).await? {
             let mut batch = first?;
             while batch.upsert.rows() < MAX_BATCH_ROWS as u64 {
                 match rx.try_recv() {
@@ -368,7 +411,7 @@ impl Syncer {
     }
 
     async fn sync_team(&self, run: &mut Run<'_>) -> Result<(), SyncError> {
-        let (members, rejected) = split(self.client.team().await?);
+        let (members, rejected) = split(self.unless_stopped(self.client.team()).await??);
         run.totals.pages = 1;
         run.totals.seen = (members.len() + rejected.len()) as u64;
         let counts = self.store.upsert_team(&self.settings.account, members.iter().map(team_row).collect()).await?;
@@ -380,7 +423,7 @@ impl Syncer {
 
     async fn sync_time_off(&self, run: &mut Run<'_>) -> Result<(), SyncError> {
         let tz = self.settings.timezone;
-        let (entries, rejected) = split(self.client.time_off().await?);
+        let (entries, rejected) = split(self.unless_stopped(self.client.time_off()).await??);
         run.totals.pages = 1;
         run.totals.seen = (entries.len() + rejected.len()) as u64;
         let rows = entries.iter().map(|e| time_off_row(e, tz)).collect();
@@ -411,7 +454,7 @@ impl Syncer {
             let mut rejected = Vec::new();
             for id in chunk {
                 run.totals.seen += 1;
-                match self.client.client_record(id).await? {
+                match self.unless_stopped(self.client.client_record(id)).await?? {
                     Lookup::Found(client) => rows.push(client_row(&client)),
                     // Keep a stub, so that an id Workiz no longer knows is not asked for every run.
                     Lookup::Gone => rows.push(store::ClientRow {

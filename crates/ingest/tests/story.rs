@@ -238,6 +238,68 @@ async fn an_unreadable_record_is_kept_aside_and_the_rest_is_stored() {
 }
 
 #[tokio::test]
+async fn a_stop_ends_the_pass_at_once_even_while_workiz_does_not_answer() {
+    for (_dir, store) in backends().await {
+        let mut config = sim_config(30);
+        // Every answer takes a minute: without the stop, the pass would wait for it.
+        config.latency = Duration::from_secs(60);
+        let sim = Simulator::start_local(config).await.expect("sim");
+        let account = unique_account("stop");
+        let mut settings = SyncSettings::new(&account, "America/New_York".parse().expect("tz"));
+        settings.today = Some(last_day());
+        let mut slow = ClientConfig::new(sim.base_url(), ApiToken::parse(sim.token()).expect("token"));
+        slow.rate_limit = None;
+        slow.timeout = Duration::from_secs(120);
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let syncer = Syncer::new(store.clone(), Client::new(slow).expect("client"), settings).stop_on(stopped);
+        let started = std::time::Instant::now();
+        let pass = tokio::spawn(async move { syncer.run(&since(29), &()).await });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stop.send(true).expect("stop");
+        let result = tokio::time::timeout(Duration::from_secs(10), pass).await.expect("stops promptly").expect("join");
+        assert!(matches!(result, Err(SyncError::Stopped)), "{result:?}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+        // The run says it was interrupted, and the resources after it never started.
+        let runs = store.runs(&account, 10).await.expect("runs");
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        assert_eq!((runs[0].resource.as_str(), runs[0].status), ("jobs", RunStatus::Interrupted));
+        assert!(runs[0].error.as_deref().is_some_and(|e| e.contains("asked to stop")), "{:?}", runs[0].error);
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_pass_stopped_part_way_keeps_whole_batches_and_the_next_one_finishes() {
+    for (_dir, store) in backends().await {
+        let mut config = sim_config(90);
+        config.latency = Duration::from_millis(20);
+        let sim = Simulator::start_local(config).await.expect("sim");
+        let account = unique_account("stop-part-way");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let stopping = syncer(&store, &sim, &account).stop_on(stopped);
+        let pass = tokio::spawn(async move { stopping.run(&since(89), &()).await });
+        // Stop once some jobs are stored.
+        while store.row_count(&account, "jobs").await.expect("count") == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        stop.send(true).expect("stop");
+        let result = pass.await.expect("join");
+        assert!(matches!(result, Err(SyncError::Stopped)), "{result:?}");
+        let runs = store.runs(&account, 10).await.expect("runs");
+        assert_eq!(runs[0].status, RunStatus::Interrupted);
+        // The run log counts exactly what was stored.
+        let stored = store.row_count(&account, "jobs").await.expect("count");
+        assert_eq!(runs[0].totals.inserted as i64, stored);
+        let total = sim.with_truth(|a| a.jobs.len()) as i64;
+        assert!(stored < total, "stopped before the end: {stored} of {total}");
+        let outcome = syncer(&store, &sim, &account).run(&since(89), &()).await.expect("next pass");
+        assert!(outcome.iter().all(|o| o.error.is_none()), "{outcome:?}");
+        assert_store_equals_truth(&store, &account, &sim, last_day() - chrono::Duration::days(89)).await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn two_syncs_at_once_do_not_both_run() {
     for (_dir, store) in backends().await {
         let mut config = sim_config(60);

@@ -129,6 +129,12 @@ impl Store {
         self.write_run(id, totals, Some(status), error).await
     }
 
+    /// Ends a run that was asked to stop before it finished (a shutdown, Ctrl-C): what it wrote is
+    /// kept, and the next pass re-reads the rest.
+    pub async fn interrupt_run(&self, id: i64, totals: &RunTotals, reason: &str) -> Result<(), StoreError> {
+        self.write_run(id, totals, Some(RunStatus::Interrupted), Some(reason)).await
+    }
+
     async fn write_run(
         &self,
         id: i64,

@@ -79,15 +79,16 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
     for task in Task::ALL {
         tracing::info!(task = task.name(), cron = schedule.pattern(task), "scheduled");
     }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     let runner = Arc::new(Runner {
-        syncer: Syncer::new(store.clone(), client, super::sync::sync_settings(&settings)),
+        // A shutdown stops a sync between batches instead of waiting out Workiz's retries.
+        syncer: Syncer::new(store.clone(), client, super::sync::sync_settings(&settings)).stop_on(stopped.clone()),
         store: store.clone(),
         account: settings.account.clone(),
         timezone: settings.timezone,
         inbox: settings.inbox_dir.clone(),
         turn: tokio::sync::Mutex::new(()),
     });
-    let (stop, stopped) = tokio::sync::watch::channel(false);
     let scheduler =
         tokio::spawn(run_schedule(Arc::new(schedule), runner, Clock::starting_at(chrono::Utc::now()), stopped));
     let shutdown = async move {
@@ -95,7 +96,7 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
         let _ = stop.send(true);
     };
     app.run_until(shutdown).await.context("the server stopped").map_err(Failure::failed)?;
-    // The scheduler finishes the run under way, then stops.
+    // The sync under way stops after the batch it is writing; the scheduler then stops.
     let _ = scheduler.await;
     store.close().await;
     Ok(())

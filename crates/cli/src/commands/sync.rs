@@ -10,7 +10,7 @@ use store::RunTotals;
 use workiz::{Client, ClientConfig};
 
 use crate::args::{GlobalArgs, SyncArgs};
-use crate::exit::{BUSY, Failure};
+use crate::exit::{BUSY, Failure, INTERRUPTED};
 use crate::settings::Settings;
 
 pub fn parse_resources(names: &[String]) -> Result<Vec<Resource>, Failure> {
@@ -53,19 +53,36 @@ pub fn sync_settings(settings: &Settings) -> SyncSettings {
     sync
 }
 
+/// The first Ctrl-C stops the sync after the batch being written, so that the run log says where
+/// it stopped; a second one quits at once (the next sync still finishes the work).
+async fn stop_on_ctrl_c(stop: tokio::sync::watch::Sender<bool>) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    eprintln!("stopping after the batch being written (Ctrl-C again to quit at once)");
+    let _ = stop.send(true);
+    if tokio::signal::ctrl_c().await.is_ok() {
+        std::process::exit(i32::from(INTERRUPTED));
+    }
+}
+
 pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<(), Failure> {
     let settings = Settings::load(global)?;
     let resources = parse_resources(&args.resources)?;
     let since = args.since.as_deref().map(|s| parse_date("--since", s)).transpose()?;
     let client = client(&settings)?;
     let store = super::open_store(&settings).await?;
-    let syncer = Syncer::new(store.clone(), client, sync_settings(&settings));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let syncer = Syncer::new(store.clone(), client, sync_settings(&settings)).stop_on(stopped);
     let options = SyncOptions { resources, since, full: args.full };
     let progress = Progress::new(!args.no_progress && std::io::stderr().is_terminal());
+    let interrupt = tokio::spawn(stop_on_ctrl_c(stop));
     let result = syncer.run(&options, &progress).await;
+    interrupt.abort();
     store.close().await;
     let outcomes = match result {
         Ok(outcomes) => outcomes,
+        Err(e @ SyncError::Stopped) => return Err(Failure { code: INTERRUPTED, error: e.into() }),
         Err(e @ SyncError::AlreadyRunning { .. }) => return Err(Failure { code: BUSY, error: e.into() }),
         Err(SyncError::Workiz(e @ workiz::Error::Unauthorized { .. })) => return Err(Failure::usage(e)),
         Err(e) => return Err(Failure::failed(e)),
