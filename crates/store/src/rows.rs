@@ -2,6 +2,41 @@
 
 use crate::upsert::{TableDef, Upsertable, Val};
 
+/// Implements [`Upsertable`] from one list of key and column fields, each named as its column, so
+/// that the columns of the statement and the values bound for them cannot drift apart.
+macro_rules! upsertable {
+    (
+        $row:ident => $table:literal,
+        keys: [$($key:ident),+],
+        columns: [$($column:ident),* $(,)?],
+        merges_exports: $merges:literal,
+        origin: $($origin:tt)+
+    ) => {
+        impl Upsertable for $row {
+            const TABLE: TableDef = TableDef {
+                name: $table,
+                keys: &[$(stringify!($key)),+],
+                columns: &[$(stringify!($column)),*],
+                merges_exports: $merges,
+            };
+            fn key(&self) -> String {
+                [$(self.$key.as_str()),+].join("|")
+            }
+            fn raw(&self) -> &str {
+                &self.raw
+            }
+            fn origin(&self) -> Origin {
+                upsertable!(@origin self, $($origin)+)
+            }
+            fn values(self) -> Vec<Val> {
+                vec![$(Val::from(self.$key),)+ $(Val::from(self.$column),)*]
+            }
+        }
+    };
+    (@origin $self:ident, stored) => { $self.origin };
+    (@origin $self:ident, $origin:expr) => { $origin };
+}
+
 /// Where a record came from. The API wins over a CSV import of the same record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -45,59 +80,15 @@ pub struct JobRow {
     pub raw: String,
 }
 
-const JOBS: TableDef = TableDef {
-    name: "jobs",
-    keys: &["uuid"],
-    columns: &[
-        "serial_id",
-        "status",
-        "sub_status",
-        "job_type",
-        "source",
-        "scheduled_at",
-        "created_at",
-        "day",
-        "client_id",
-        "total_cents",
-        "amount_due_cents",
-        "paid_cents",
-        "phone",
-        "team",
+upsertable!(JobRow => "jobs",
+    keys: [uuid],
+    columns: [
+        serial_id, status, sub_status, job_type, source, scheduled_at, created_at, day, client_id, total_cents,
+        amount_due_cents, paid_cents, phone, team,
     ],
     merges_exports: true,
-};
-
-impl Upsertable for JobRow {
-    const TABLE: TableDef = JOBS;
-    fn key(&self) -> String {
-        self.uuid.clone()
-    }
-    fn raw(&self) -> &str {
-        &self.raw
-    }
-    fn origin(&self) -> Origin {
-        self.origin
-    }
-    fn values(self) -> Vec<Val> {
-        vec![
-            Val::text(self.uuid),
-            Val::Text(self.serial_id),
-            Val::Text(self.status),
-            Val::Text(self.sub_status),
-            Val::Text(self.job_type),
-            Val::Text(self.source),
-            Val::Text(self.scheduled_at),
-            Val::Text(self.created_at),
-            Val::Text(self.day),
-            Val::Text(self.client_id),
-            Val::Int(self.total_cents),
-            Val::Int(self.amount_due_cents),
-            Val::Int(self.paid_cents),
-            Val::Text(self.phone),
-            Val::Text(self.team),
-        ]
-    }
-}
+    origin: stored
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeadRow {
@@ -118,49 +109,12 @@ pub struct LeadRow {
     pub raw: String,
 }
 
-impl Upsertable for LeadRow {
-    const TABLE: TableDef = TableDef {
-        name: "leads",
-        keys: &["uuid"],
-        columns: &[
-            "serial_id",
-            "status",
-            "lead_type",
-            "source",
-            "scheduled_at",
-            "created_at",
-            "day",
-            "client_id",
-            "phone_digits",
-            "total_cents",
-        ],
-        merges_exports: true,
-    };
-    fn key(&self) -> String {
-        self.uuid.clone()
-    }
-    fn raw(&self) -> &str {
-        &self.raw
-    }
-    fn origin(&self) -> Origin {
-        self.origin
-    }
-    fn values(self) -> Vec<Val> {
-        vec![
-            Val::text(self.uuid),
-            Val::Text(self.serial_id),
-            Val::Text(self.status),
-            Val::Text(self.lead_type),
-            Val::Text(self.source),
-            Val::Text(self.scheduled_at),
-            Val::Text(self.created_at),
-            Val::Text(self.day),
-            Val::Text(self.client_id),
-            Val::Text(self.phone_digits),
-            Val::Int(self.total_cents),
-        ]
-    }
-}
+upsertable!(LeadRow => "leads",
+    keys: [uuid],
+    columns: [serial_id, status, lead_type, source, scheduled_at, created_at, day, client_id, phone_digits, total_cents],
+    merges_exports: true,
+    origin: stored
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRow {
@@ -179,47 +133,12 @@ pub struct CallRow {
     pub raw: String,
 }
 
-impl Upsertable for CallRow {
-    const TABLE: TableDef = TableDef {
-        name: "calls",
-        keys: &["call_id"],
-        columns: &[
-            "started_at",
-            "day",
-            "flow",
-            "ad_group",
-            "source",
-            "answered",
-            "job_uuid",
-            "from_digits",
-            "duration_secs",
-        ],
-        merges_exports: false,
-    };
-    fn key(&self) -> String {
-        self.call_id.clone()
-    }
-    fn raw(&self) -> &str {
-        &self.raw
-    }
-    fn origin(&self) -> Origin {
-        self.origin
-    }
-    fn values(self) -> Vec<Val> {
-        vec![
-            Val::text(self.call_id),
-            Val::Text(self.started_at),
-            Val::Text(self.day),
-            Val::Text(self.flow),
-            Val::Text(self.ad_group),
-            Val::Text(self.source),
-            Val::Bool(self.answered),
-            Val::Text(self.job_uuid),
-            Val::Text(self.from_digits),
-            Val::Int(self.duration_secs),
-        ]
-    }
-}
+upsertable!(CallRow => "calls",
+    keys: [call_id],
+    columns: [started_at, day, flow, ad_group, source, answered, job_uuid, from_digits, duration_secs],
+    merges_exports: false,
+    origin: stored
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRow {
@@ -234,34 +153,12 @@ pub struct PaymentRow {
     pub raw: String,
 }
 
-impl Upsertable for PaymentRow {
-    const TABLE: TableDef = TableDef {
-        name: "payments",
-        keys: &["payment_id"],
-        columns: &["job_uuid", "paid_at", "day", "amount_cents", "tip_cents", "method"],
-        merges_exports: false,
-    };
-    fn key(&self) -> String {
-        self.payment_id.clone()
-    }
-    fn raw(&self) -> &str {
-        &self.raw
-    }
-    fn origin(&self) -> Origin {
-        self.origin
-    }
-    fn values(self) -> Vec<Val> {
-        vec![
-            Val::text(self.payment_id),
-            Val::Text(self.job_uuid),
-            Val::Text(self.paid_at),
-            Val::Text(self.day),
-            Val::Int(Some(self.amount_cents)),
-            Val::Int(self.tip_cents),
-            Val::Text(self.method),
-        ]
-    }
-}
+upsertable!(PaymentRow => "payments",
+    keys: [payment_id],
+    columns: [job_uuid, paid_at, day, amount_cents, tip_cents, method],
+    merges_exports: false,
+    origin: stored
+);
 
 /// A marketing-spend entry: `amount_cents` spread evenly over `date_from..=date_to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,32 +172,12 @@ pub struct SpendRow {
     pub raw: String,
 }
 
-impl Upsertable for SpendRow {
-    const TABLE: TableDef = TableDef {
-        name: "spend",
-        keys: &["source", "date_from", "date_to", "campaign"],
-        columns: &["amount_cents"],
-        merges_exports: false,
-    };
-    fn key(&self) -> String {
-        format!("{}|{}|{}|{}", self.source, self.date_from, self.date_to, self.campaign)
-    }
-    fn raw(&self) -> &str {
-        &self.raw
-    }
-    fn origin(&self) -> Origin {
-        Origin::Csv
-    }
-    fn values(self) -> Vec<Val> {
-        vec![
-            Val::text(self.source),
-            Val::text(self.date_from),
-            Val::text(self.date_to),
-            Val::text(self.campaign),
-            Val::Int(Some(self.amount_cents)),
-        ]
-    }
-}
+upsertable!(SpendRow => "spend",
+    keys: [source, date_from, date_to, campaign],
+    columns: [amount_cents],
+    merges_exports: false,
+    origin: Origin::Csv
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamMemberRow {
@@ -313,33 +190,12 @@ pub struct TeamMemberRow {
     pub raw: String,
 }
 
-impl Upsertable for TeamMemberRow {
-    const TABLE: TableDef = TableDef {
-        name: "team_members",
-        keys: &["id"],
-        columns: &["name", "role", "email", "field_tech", "active"],
-        merges_exports: false,
-    };
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-    fn raw(&self) -> &str {
-        &self.raw
-    }
-    fn origin(&self) -> Origin {
-        Origin::Api
-    }
-    fn values(self) -> Vec<Val> {
-        vec![
-            Val::text(self.id),
-            Val::Text(self.name),
-            Val::Text(self.role),
-            Val::Text(self.email),
-            Val::Bool(self.field_tech),
-            Val::Bool(self.active),
-        ]
-    }
-}
+upsertable!(TeamMemberRow => "team_members",
+    keys: [id],
+    columns: [name, role, email, field_tech, active],
+    merges_exports: false,
+    origin: Origin::Api
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeOffRow {
@@ -350,26 +206,12 @@ pub struct TimeOffRow {
     pub raw: String,
 }
 
-impl Upsertable for TimeOffRow {
-    const TABLE: TableDef = TableDef {
-        name: "time_off",
-        keys: &["entry_key"],
-        columns: &["user_name", "starts_at", "ends_at"],
-        merges_exports: false,
-    };
-    fn key(&self) -> String {
-        self.entry_key.clone()
-    }
-    fn raw(&self) -> &str {
-        &self.raw
-    }
-    fn origin(&self) -> Origin {
-        Origin::Api
-    }
-    fn values(self) -> Vec<Val> {
-        vec![Val::text(self.entry_key), Val::text(self.user_name), Val::Text(self.starts_at), Val::Text(self.ends_at)]
-    }
-}
+upsertable!(TimeOffRow => "time_off",
+    keys: [entry_key],
+    columns: [user_name, starts_at, ends_at],
+    merges_exports: false,
+    origin: Origin::Api
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRow {
@@ -387,38 +229,12 @@ pub struct ClientRow {
     pub raw: String,
 }
 
-impl Upsertable for ClientRow {
-    const TABLE: TableDef = TableDef {
-        name: "clients",
-        keys: &["id"],
-        columns: &["first_name", "last_name", "company", "email", "phone", "address", "city", "state", "zip", "source"],
-        merges_exports: false,
-    };
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-    fn raw(&self) -> &str {
-        &self.raw
-    }
-    fn origin(&self) -> Origin {
-        Origin::Api
-    }
-    fn values(self) -> Vec<Val> {
-        vec![
-            Val::text(self.id),
-            Val::Text(self.first_name),
-            Val::Text(self.last_name),
-            Val::Text(self.company),
-            Val::Text(self.email),
-            Val::Text(self.phone),
-            Val::Text(self.address),
-            Val::Text(self.city),
-            Val::Text(self.state),
-            Val::Text(self.zip),
-            Val::Text(self.source),
-        ]
-    }
-}
+upsertable!(ClientRow => "clients",
+    keys: [id],
+    columns: [first_name, last_name, company, email, phone, address, city, state, zip, source],
+    merges_exports: false,
+    origin: Origin::Api
+);
 
 /// A record that could not be decoded or parsed, kept aside with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,36 @@ pub(crate) enum Val {
     Bool(Option<bool>),
 }
 
+impl From<String> for Val {
+    fn from(value: String) -> Self {
+        Self::Text(Some(value))
+    }
+}
+
+impl From<Option<String>> for Val {
+    fn from(value: Option<String>) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl From<i64> for Val {
+    fn from(value: i64) -> Self {
+        Self::Int(Some(value))
+    }
+}
+
+impl From<Option<i64>> for Val {
+    fn from(value: Option<i64>) -> Self {
+        Self::Int(value)
+    }
+}
+
+impl From<Option<bool>> for Val {
+    fn from(value: Option<bool>) -> Self {
+        Self::Bool(value)
+    }
+}
+
 impl Val {
     pub fn text(value: String) -> Self {
         Self::Text(Some(value))
