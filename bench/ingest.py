@@ -2,12 +2,16 @@
 """Ingest throughput: `workiz-metrics sync` from the simulator (no latency, no rate limit) into
 SQLite and, when WORKIZ_METRICS_TEST_PG is set, PostgreSQL. Reports records/s and the sync
 process's peak memory at three account sizes, to show memory does not grow with the records.
+Each size and backend is synced RUNS times into an empty database; the script prints each run, then
+the median and the range. The PostgreSQL rows of each run are deleted afterwards (with psql), so that
+runs do not slow down the next ones or fill the database.
 
 Run from the repository root:  python3 bench/ingest.py
 """
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -15,6 +19,25 @@ import time
 
 BIN = os.path.join("target", "release", "workiz-metrics")
 LAST_DAY = "2026-11-30"
+RUNS = int(os.environ.get("RUNS", "3"))
+
+
+def machine_speed():
+    """Seconds for a fixed CPU loop. This host's speed drifts by a third over an hour, and every
+    figure here drifts with it: the loop, timed before and after, tells how fast the machine was."""
+    start = time.perf_counter()
+    sum(i * i for i in range(5_000_000))
+    return time.perf_counter() - start
+
+
+def delete_account(url, account):
+    """Deletes every row of `account` from the PostgreSQL database at `url`."""
+    sql = f"""DO $$DECLARE t text; BEGIN
+        FOR t IN SELECT c.table_name FROM information_schema.columns c
+                 JOIN information_schema.tables USING (table_schema, table_name)
+                 WHERE c.column_name = 'account_id' AND c.table_schema = 'public' AND table_type = 'BASE TABLE'
+        LOOP EXECUTE format('DELETE FROM %I WHERE account_id = %L', t, '{account}'); END LOOP; END$$;"""
+    subprocess.run(["psql", "-q", url, "-c", sql], check=True, stdout=subprocess.DEVNULL)
 
 
 def start_sim(port, days, per_day):
@@ -59,7 +82,7 @@ def run_sync(db, port, token, since, workdir):
 def main():
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "workiz-metrics"], check=True)
     pg = os.environ.get("WORKIZ_METRICS_TEST_PG")
-    rows = []
+    print(f"reference CPU loop before: {machine_speed():.2f} s", flush=True)
     for days, per_day in [(50, 500), (100, 1000), (200, 1000)]:
         port = 18000 + per_day % 1000 + days
         sim, token = start_sim(port, days, per_day)
@@ -75,19 +98,29 @@ def main():
             shutil.rmtree(warm)
             backends = [("sqlite", None)] + ([("postgres", pg)] if pg else [])
             for name, url in backends:
-                workdir = tempfile.mkdtemp()
-                with open(os.path.join(workdir, "workiz-metrics.toml"), "w") as f:
-                    f.write(f'account = "bench-{days}-{time.time_ns()}"\n[sync]\nrate_limit = 0\n')
-                db = url or f"sqlite://{os.path.join(workdir, 'bench.db')}"
-                seen, elapsed, peak = run_sync(db, port, token, since, workdir)
-                peak = peak / 1024
-                rows.append((name, seen, elapsed, seen / elapsed, peak))
-                print(f"{name:9} {seen:8} records  {elapsed:6.2f} s  {seen / elapsed:9.0f} records/s  peak RSS of the sync "
-                      f"process {peak:6.1f} MiB", flush=True)
-                shutil.rmtree(workdir)
+                speeds, peaks = [], []
+                for _ in range(RUNS):
+                    workdir = tempfile.mkdtemp()
+                    account = f"bench-{days}-{time.time_ns()}"
+                    with open(os.path.join(workdir, "workiz-metrics.toml"), "w") as f:
+                        f.write(f'account = "{account}"\n[sync]\nrate_limit = 0\n')
+                    db = url or f"sqlite://{os.path.join(workdir, 'bench.db')}"
+                    try:
+                        seen, elapsed, peak = run_sync(db, port, token, since, workdir)
+                    finally:
+                        if url:
+                            delete_account(url, account)
+                        shutil.rmtree(workdir)
+                    speeds.append(seen / elapsed)
+                    peaks.append(peak / 1024)
+                    print(f"{name:9} {seen:8} records  {elapsed:6.2f} s  {seen / elapsed:9.0f} records/s  peak RSS of "
+                          f"the sync process {peak / 1024:6.1f} MiB", flush=True)
+                print(f"{name:9} {seen:8} records  median {statistics.median(speeds):9.0f} records/s  range "
+                      f"{min(speeds):.0f}–{max(speeds):.0f}  peak RSS at most {max(peaks):6.1f} MiB", flush=True)
         finally:
             sim.terminate()
             sim.wait()
+    print(f"reference CPU loop after: {machine_speed():.2f} s", flush=True)
 
 
 if __name__ == "__main__":
