@@ -321,8 +321,10 @@ impl Syncer {
             run.totals.requests = stats.requests;
             run.totals.throttled = stats.throttled;
             let error = result.as_ref().err().map(|e| e.to_string());
-            match (&result, error.as_deref()) {
-                (Err(SyncError::Stopped), Some(reason)) => self.store.interrupt_run(id, &run.totals, reason).await?,
+            match &result {
+                Err(stopped @ SyncError::Stopped) => {
+                    self.store.interrupt_run(id, &run.totals, &stopped.to_string()).await?;
+                }
                 _ => self.store.finish_run(id, &run.totals, error.as_deref()).await?,
             }
             RunFinished { resource: resource.name(), totals: &run.totals, error: error.as_deref() }.emit();

@@ -28,8 +28,8 @@ macro_rules! upsertable {
             fn origin(&self) -> Origin {
                 upsertable!(@origin self, $($origin)+)
             }
-            fn values(self) -> Vec<Val> {
-                vec![$(Val::from(self.$key),)+ $(Val::from(self.$column),)*]
+            fn into_values(self) -> (Vec<Val>, String) {
+                (vec![$(Val::from(self.$key),)+ $(Val::from(self.$column),)*], self.raw)
             }
         }
     };

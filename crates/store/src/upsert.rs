@@ -50,10 +50,6 @@ impl From<Option<bool>> for Val {
 }
 
 impl Val {
-    pub fn text(value: String) -> Self {
-        Self::Text(Some(value))
-    }
-
     fn bind(self, args: &mut AnyArguments) -> Result<(), sqlx::error::BoxDynError> {
         match self {
             Self::Text(v) => args.add(v),
@@ -79,8 +75,9 @@ pub(crate) trait Upsertable {
     fn key(&self) -> String;
     fn raw(&self) -> &str;
     fn origin(&self) -> Origin;
-    /// The key values, then the typed columns, in `TABLE` order.
-    fn values(self) -> Vec<Val>;
+    /// The key values, then the typed columns, in `TABLE` order; and the raw record, moved out
+    /// rather than copied.
+    fn into_values(self) -> (Vec<Val>, String);
 }
 
 /// What a batch did.
@@ -242,19 +239,19 @@ impl BatchShape {
             sql.push(')');
             let hash = fingerprint(row.origin(), row.raw());
             let origin = row.origin().as_str();
-            let raw = row.raw().to_owned();
-            bind(&mut args, Val::text(account.to_owned()))?;
-            for value in row.values() {
+            let (values, raw) = row.into_values();
+            bind(&mut args, Val::from(account.to_owned()))?;
+            for value in values {
                 bind(&mut args, value)?;
             }
-            bind(&mut args, Val::text(origin.to_owned()))?;
+            bind(&mut args, Val::from(origin.to_owned()))?;
             if self.csv_merge {
-                bind(&mut args, Val::text(raw.clone()))?;
+                bind(&mut args, Val::from(raw.clone()))?;
             }
-            bind(&mut args, Val::text(raw))?;
-            bind(&mut args, Val::Int(Some(hash)))?;
-            bind(&mut args, Val::text(self.now.clone()))?;
-            bind(&mut args, Val::text(self.now.clone()))?;
+            bind(&mut args, Val::from(raw))?;
+            bind(&mut args, Val::from(hash))?;
+            bind(&mut args, Val::from(self.now.clone()))?;
+            bind(&mut args, Val::from(self.now.clone()))?;
             bind(&mut args, Val::Text(None))?;
         }
         sql.push_str(&self.tail);

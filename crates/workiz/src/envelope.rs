@@ -236,7 +236,8 @@ pub fn parse_envelope(body: &[u8]) -> Result<Envelope, BodyProblem> {
 fn envelope_of(answer: Answer) -> Result<Envelope, BodyProblem> {
     match answer {
         Answer::Data(Data::Records(records)) => Ok(Envelope { records, has_more: None, found: None }),
-        Answer::Data(Data::Object(_)) => unreachable!("a top-level object is read as members"),
+        // A top-level object is read as members; a lone object stands for one record wherever it is.
+        Answer::Data(Data::Object(single)) => Ok(Envelope { records: vec![single], has_more: None, found: None }),
         Answer::Data(Data::Other(value)) => Err(BodyProblem::Unexpected(format!("the answer is {}", kind_of(&value)))),
         Answer::Members(members) => {
             let has_more = members.has_more.and_then(|v| match v {

@@ -215,16 +215,6 @@ impl<'a> Fields<'a> {
         })
     }
 
-    /// Whether the object has `key`.
-    pub fn contains(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k.0 == key)
-    }
-
-    /// The exact text of `key`'s value.
-    pub fn raw(&self, key: &str) -> Option<&'a RawValue> {
-        self.entries.iter().rev().find(|(k, _)| k.0 == key).map(|(_, value)| *value)
-    }
-
     /// Text, trimmed; numbers and booleans are turned into text; null, `"null"` and "" are `None`.
     pub fn text(&self, keys: &[&str]) -> Result<Option<String>, FieldError> {
         let Some((key, value)) = self.get(keys) else { return Ok(None) };
@@ -253,19 +243,12 @@ impl<'a> Fields<'a> {
         if value.is_absent() {
             return Ok(None);
         }
-        let parsed = match &value {
-            Scalar::Number(n) => Cents::parse(&n.to_string()),
-            Scalar::Str(s) => Cents::parse(s),
+        let text = match value {
+            Scalar::Number(n) => Cow::Owned(n.to_string()),
+            Scalar::Str(s) => s,
             _ => return Err(err(key, "expected an amount")),
         };
-        parsed.map(Some).ok_or_else(|| {
-            let text = match value {
-                Scalar::Number(n) => n.to_string(),
-                Scalar::Str(s) => s.into_owned(),
-                _ => String::new(),
-            };
-            err(key, format!("'{text}' is not an amount"))
-        })
+        Cents::parse(&text).map(Some).ok_or_else(|| err(key, format!("'{text}' is not an amount")))
     }
 
     pub fn time(&self, keys: &[&str]) -> Result<Option<WorkizTime>, FieldError> {
