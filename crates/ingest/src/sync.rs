@@ -246,10 +246,6 @@ impl Syncer {
         }
     }
 
-    pub fn settings(&self) -> &SyncSettings {
-        &self.settings
-    }
-
     /// One pass over `options.resources`. A resource that fails is logged as failed and the
     /// others still run, except when Workiz refuses the token, which no other resource survives.
     pub async fn run(&self, options: &SyncOptions, observer: &dyn SyncObserver) -> Result<Vec<SyncOutcome>, SyncError> {
@@ -392,9 +388,7 @@ impl Syncer {
             run.totals.seen += batch.upsert.rows() + batch.rejected.len() as u64;
             listed.extend(batch.keys);
             let counts = self.store.write_prepared(batch.upsert).await?;
-            run.totals.inserted += counts.inserted;
-            run.totals.updated += counts.updated;
-            run.totals.unchanged += counts.unchanged;
+            run.totals += counts;
             run.store_rejected(batch.rejected).await?;
             run.checkpoint().await?;
             BatchStored { resource: run.resource.name(), page: batch.last_page, totals: &run.totals }.emit();
@@ -417,9 +411,7 @@ impl Syncer {
         run.totals.pages = 1;
         run.totals.seen = (members.len() + rejected.len()) as u64;
         let counts = self.store.upsert_team(&self.settings.account, members.iter().map(team_row).collect()).await?;
-        run.totals.inserted = counts.inserted;
-        run.totals.updated = counts.updated;
-        run.totals.unchanged = counts.unchanged;
+        run.totals += counts;
         run.store_rejected(rejected).await
     }
 
@@ -430,9 +422,7 @@ impl Syncer {
         run.totals.seen = (entries.len() + rejected.len()) as u64;
         let rows = entries.iter().map(|e| time_off_row(e, tz)).collect();
         let counts = self.store.upsert_time_off(&self.settings.account, rows).await?;
-        run.totals.inserted = counts.inserted;
-        run.totals.updated = counts.updated;
-        run.totals.unchanged = counts.unchanged;
+        run.totals += counts;
         run.store_rejected(rejected).await
     }
 
@@ -446,7 +436,7 @@ impl Syncer {
         if (ids.len() as i64) < cap {
             let refresh_before =
                 chrono::Utc::now() - chrono::Duration::days(i64::from(self.settings.client_refresh_days));
-            let cutoff = refresh_before.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+            let cutoff = store::timestamp_text(refresh_before);
             ids.extend(self.store.stalest_client_ids(&account, &cutoff, cap - ids.len() as i64).await?);
         }
         let expected = Some(ids.len() as u64);
@@ -478,9 +468,7 @@ impl Syncer {
             }
             run.totals.pages += 1;
             let counts = self.store.upsert_clients(&account, rows).await?;
-            run.totals.inserted += counts.inserted;
-            run.totals.updated += counts.updated;
-            run.totals.unchanged += counts.unchanged;
+            run.totals += counts;
             run.store_rejected(rejected).await?;
             run.checkpoint().await?;
             observer.progressed(run.resource, &run.totals, expected);

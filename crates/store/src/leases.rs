@@ -27,7 +27,7 @@ pub struct LeaseHeld {
 
 fn at(offset: Duration) -> String {
     let when = chrono::Utc::now() + chrono::Duration::from_std(offset).unwrap_or(chrono::Duration::zero());
-    when.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    crate::timestamp_text(when)
 }
 
 impl Store {

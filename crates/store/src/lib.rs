@@ -38,5 +38,15 @@ pub use views::{DailySlice, JobFlags, LeadFlags};
 /// The current time as stored: RFC 3339 in UTC with microseconds, which sorts as text on both
 /// backends and tells one batch's timestamp from the next.
 pub fn now_text() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    timestamp_text(chrono::Utc::now())
+}
+
+/// A time as stored (see [`now_text`]).
+pub fn timestamp_text(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// FNV-1a, 64 bits: a stable hash (stored in the database, so it must never change).
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }

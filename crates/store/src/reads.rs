@@ -34,16 +34,6 @@ pub struct ResourceCounts {
 /// Tables whose records can vanish from Workiz and are soft-deleted.
 const SOFT_DELETE_TABLES: [(&str, &str); 2] = [("jobs", "uuid"), ("leads", "uuid")];
 
-/// The origin of a stored row; a row known from both sources counts as the API's.
-fn origin(text: &str) -> crate::Origin {
-    match text {
-        "csv" => crate::Origin::Csv,
-        "api+csv" => crate::Origin::Api,
-        "webhook" => crate::Origin::Webhook,
-        _ => crate::Origin::Api,
-    }
-}
-
 impl Store {
     /// Jobs as statements for [`Store::write_prepared`], built without touching the database.
     pub fn prepare_jobs(&self, account: &str, rows: Vec<JobRow>) -> Result<PreparedUpsert, StoreError> {
@@ -226,7 +216,7 @@ impl Store {
                         paid_cents: r.try_get("paid_cents")?,
                         phone: r.try_get("phone")?,
                         team: r.try_get("team")?,
-                        origin: origin(&r.try_get::<String, _>("origin")?),
+                        origin: crate::Origin::of_stored(&r.try_get::<String, _>("origin")?),
                         raw: r.try_get("raw")?,
                     },
                     deleted_at: r.try_get("deleted_at")?,
@@ -277,7 +267,7 @@ impl Store {
                         client_id: r.try_get("client_id")?,
                         phone_digits: r.try_get("phone_digits")?,
                         total_cents: r.try_get("total_cents")?,
-                        origin: origin(&r.try_get::<String, _>("origin")?),
+                        origin: crate::Origin::of_stored(&r.try_get::<String, _>("origin")?),
                         raw: r.try_get("raw")?,
                     },
                     deleted_at: r.try_get("deleted_at")?,

@@ -53,6 +53,15 @@ impl Origin {
             Self::Csv => "csv",
         }
     }
+
+    /// The origin of a stored row; a row known from both sources counts as the API's.
+    pub(crate) fn of_stored(text: &str) -> Self {
+        match text {
+            "csv" => Self::Csv,
+            "webhook" => Self::Webhook,
+            _ => Self::Api,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

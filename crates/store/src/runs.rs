@@ -79,17 +79,18 @@ pub struct RunSummary {
     pub error: Option<String>,
 }
 
+impl std::ops::AddAssign<crate::UpsertCounts> for RunTotals {
+    fn add_assign(&mut self, counts: crate::UpsertCounts) {
+        self.inserted += counts.inserted;
+        self.updated += counts.updated;
+        self.unchanged += counts.unchanged;
+    }
+}
+
 fn fingerprint(rejected: &Rejected) -> String {
     match &rejected.key {
         Some(key) => format!("key:{key}"),
-        None => {
-            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-            for byte in rejected.raw.bytes() {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-            format!("raw:{hash:016x}")
-        }
+        None => format!("raw:{:016x}", crate::fnv1a(rejected.raw.bytes())),
     }
 }
 
@@ -225,7 +226,9 @@ impl Store {
             return Ok(());
         }
         let now = crate::now_text();
-        // A handful per page at most: one statement each keeps the SQL simple.
+        // A statement each keeps the SQL simple (a record seen twice in one call is counted twice);
+        // one transaction keeps a file of thousands of bad lines from committing each of them.
+        let mut tx = self.write.begin().await?;
         for record in rejected {
             sqlx::query(
                 "INSERT INTO rejected_records (account_id, resource, fingerprint, record_key, reason, raw, \
@@ -242,9 +245,10 @@ impl Store {
             .bind(record.raw.clone())
             .bind(now.clone())
             .bind(now.clone())
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 

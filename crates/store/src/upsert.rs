@@ -98,12 +98,7 @@ impl std::ops::AddAssign for UpsertCounts {
 
 /// FNV-1a of the origin and raw text: a change of either is a change of the record.
 fn fingerprint(origin: Origin, raw: &str) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in origin.as_str().bytes().chain([0u8]).chain(raw.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash as i64
+    crate::fnv1a(origin.as_str().bytes().chain([0u8]).chain(raw.bytes())) as i64
 }
 
 /// The update of a record from its own source: every column replaced, when the raw record changed

@@ -156,8 +156,11 @@ impl SyncObserver for Progress {
         }
         bar.set_prefix(resource.name());
         bar.enable_steady_tick(Duration::from_millis(120));
-        if let Ok(mut slot) = self.bar.lock() {
-            *slot = Some(bar);
+        // Clients start again once their count is known: the spinner gives way to the bar.
+        if let Ok(mut slot) = self.bar.lock()
+            && let Some(replaced) = slot.replace(bar)
+        {
+            replaced.finish_and_clear();
         }
     }
 
