@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use chrono_tz::Tz;
+
 use store::{JobRow, LeadRow, Origin, Store, UpsertCounts};
 use workiz::Cents;
 
@@ -20,13 +22,17 @@ const LEAD_HEADER: &str =
 
 /// A date of the export (`Fri Dec 19 2025`, or a timestamp) as stored: `YYYY-MM-DD HH:MM:SS`,
 /// or the day alone when the export gives no time.
-fn export_time(row: &SheetRow<'_>, column: &str) -> Result<Option<String>, String> {
-    let Some(text) = row.get(column) else { return Ok(None) };
+/// A time with a zone is converted into the account's, as for the API.
+fn export_time(row: &SheetRow<'_>, column: &str, tz: Tz) -> Result<Option<String>, String> {
+    row.get(column).map(|text| time_text(column, text, tz)).transpose()
+}
+
+fn time_text(column: &str, text: &str, tz: Tz) -> Result<String, String> {
     if let Some(date) = parse_export_date(text) {
-        return Ok(Some(date.to_string()));
+        return Ok(date.to_string());
     }
-    parse_timestamp(text, |t| t.naive_local())
-        .map(|t| Some(t.format("%Y-%m-%d %H:%M:%S").to_string()))
+    parse_timestamp(text, |t| t.with_timezone(&tz).naive_local())
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .ok_or_else(|| format!("{column} '{text}' is not a date like 'Fri Dec 19 2025'"))
 }
 
@@ -51,9 +57,9 @@ fn day_of(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| t[..10.min(t.len())].to_owned())
 }
 
-fn job_row(row: &SheetRow<'_>) -> Result<JobRow, String> {
-    let scheduled_at = export_time(row, "Job Date")?;
-    let created_at = export_time(row, "Created")?;
+fn job_row(row: &SheetRow<'_>, tz: Tz) -> Result<JobRow, String> {
+    let scheduled_at = export_time(row, "Job Date", tz)?;
+    let created_at = export_time(row, "Created", tz)?;
     // Several technicians share one cell: "Robert, Max".
     let team =
         row.get("Tech").map(|t| t.split(',').map(str::trim).filter(|n| !n.is_empty()).collect::<Vec<_>>().join(", "));
@@ -79,9 +85,9 @@ fn job_row(row: &SheetRow<'_>) -> Result<JobRow, String> {
     })
 }
 
-fn lead_row(row: &SheetRow<'_>) -> Result<LeadRow, String> {
-    let created_at = export_time(row, "Created")?;
-    let scheduled_at = export_time(row, "Scheduled")?;
+fn lead_row(row: &SheetRow<'_>, tz: Tz) -> Result<LeadRow, String> {
+    let created_at = export_time(row, "Created", tz)?;
+    let scheduled_at = export_time(row, "Scheduled", tz)?;
     Ok(LeadRow {
         uuid: uuid(row)?,
         serial_id: row.get("Lead #").map(str::to_owned),
@@ -119,11 +125,11 @@ fn parse_rows<R>(
 }
 
 /// Imports one jobs export.
-pub async fn import_jobs(store: &Store, account: &str, path: &Path) -> Result<FileImport, ImportError> {
+pub async fn import_jobs(store: &Store, account: &str, path: &Path, tz: Tz) -> Result<FileImport, ImportError> {
     let file = path.display().to_string();
     let bytes = read_file(path)?;
     let (sheet, rows) = Sheet::read(&bytes, &file, &JOB_COLUMNS, JOB_HEADER)?;
-    let (jobs, problems) = parse_rows(&sheet, rows, job_row);
+    let (jobs, problems) = parse_rows(&sheet, rows, |row| job_row(row, tz));
     let total = (jobs.len() + problems.len()) as u64;
     let mut counts = UpsertCounts::default();
     for chunk in chunks(jobs) {
@@ -134,11 +140,11 @@ pub async fn import_jobs(store: &Store, account: &str, path: &Path) -> Result<Fi
 }
 
 /// Imports one leads export.
-pub async fn import_leads(store: &Store, account: &str, path: &Path) -> Result<FileImport, ImportError> {
+pub async fn import_leads(store: &Store, account: &str, path: &Path, tz: Tz) -> Result<FileImport, ImportError> {
     let file = path.display().to_string();
     let bytes = read_file(path)?;
     let (sheet, rows) = Sheet::read(&bytes, &file, &LEAD_COLUMNS, LEAD_HEADER)?;
-    let (leads, problems) = parse_rows(&sheet, rows, lead_row);
+    let (leads, problems) = parse_rows(&sheet, rows, |row| lead_row(row, tz));
     let total = (leads.len() + problems.len()) as u64;
     let mut counts = UpsertCounts::default();
     for chunk in chunks(leads) {
@@ -146,4 +152,19 @@ pub async fn import_leads(store: &Store, account: &str, path: &Path) -> Result<F
     }
     keep_problems(store, account, "leads", &file, &problems).await?;
     Ok(FileImport { file, rows: total, counts, problems, note: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zoned_times_land_in_the_account_zone_and_plain_ones_stay() {
+        let tz: Tz = "America/New_York".parse().expect("tz");
+        // 03:30 UTC on December 1st is 22:30 on November 30th in New York.
+        assert_eq!(time_text("Created", "2026-12-01T03:30:00Z", tz).as_deref(), Ok("2026-11-30 22:30:00"));
+        assert_eq!(time_text("Created", "2026-12-01 03:30:00", tz).as_deref(), Ok("2026-12-01 03:30:00"));
+        assert_eq!(time_text("Job Date", "Fri Dec 19 2025", tz).as_deref(), Ok("2025-12-19"));
+        assert!(time_text("Created", "soon", tz).is_err_and(|e| e.contains("Created 'soon'")));
+    }
 }

@@ -65,8 +65,8 @@ async fn import(
         ),
     })?;
     match kind {
-        FileKind::Jobs => crate::import_jobs(store, account, path).await,
-        FileKind::Leads => crate::import_leads(store, account, path).await,
+        FileKind::Jobs => crate::import_jobs(store, account, path, tz).await,
+        FileKind::Leads => crate::import_leads(store, account, path, tz).await,
         FileKind::Calls => crate::import_calls(store, account, path, None, today).await,
         FileKind::Payments => crate::import_payments(store, account, path, tz).await,
         FileKind::Spend => crate::import_spend(store, account, path).await,

@@ -237,7 +237,7 @@ async fn jobs_and_leads_exports_load_and_merge_with_the_api() {
 
         // An account whose history comes from exports only: the rows are the export's.
         let csv_only = unique("csv-only");
-        let import = ingest::import_jobs(&store, &csv_only, &jobs_path).await.expect("jobs");
+        let import = ingest::import_jobs(&store, &csv_only, &jobs_path, chrono_tz::UTC).await.expect("jobs");
         assert!(import.problems.is_empty(), "{:?}", import.problems.first());
         let truth = sim.truth();
         assert_eq!(import.counts.inserted as usize, truth.jobs.len());
@@ -254,9 +254,9 @@ async fn jobs_and_leads_exports_load_and_merge_with_the_api() {
                 assert!(job.row.raw.contains(&format!("\"Appliance Brand\":\"{brand}\"")), "custom column kept");
             }
         }
-        let again = ingest::import_jobs(&store, &csv_only, &jobs_path).await.expect("again");
+        let again = ingest::import_jobs(&store, &csv_only, &jobs_path, chrono_tz::UTC).await.expect("again");
         assert_eq!((again.counts.inserted, again.counts.updated), (0, 0));
-        let leads = ingest::import_leads(&store, &csv_only, &leads_path).await.expect("leads");
+        let leads = ingest::import_leads(&store, &csv_only, &leads_path, chrono_tz::UTC).await.expect("leads");
         assert!(leads.problems.is_empty(), "{:?}", leads.problems.first());
         assert_eq!(leads.counts.inserted as usize, truth.leads.len());
 
@@ -266,7 +266,7 @@ async fn jobs_and_leads_exports_load_and_merge_with_the_api() {
         let api = syncer(&store, &sim, &merged);
         api.run(&jobs_and_leads(from), &()).await.expect("sync");
         let before = store.jobs(&merged).await.expect("jobs");
-        let import = ingest::import_jobs(&store, &merged, &jobs_path).await.expect("import");
+        let import = ingest::import_jobs(&store, &merged, &jobs_path, chrono_tz::UTC).await.expect("import");
         assert_eq!(import.counts.inserted, 0, "no second row for a job the API knows");
         assert_eq!(import.counts.updated as usize, truth.jobs.len());
         let after = store.jobs(&merged).await.expect("jobs");
@@ -291,7 +291,7 @@ async fn jobs_and_leads_exports_load_and_merge_with_the_api() {
 
         // Export first, API second: the API takes over and the row remembers both.
         let later = unique("export-first");
-        ingest::import_jobs(&store, &later, &jobs_path).await.expect("import");
+        ingest::import_jobs(&store, &later, &jobs_path, chrono_tz::UTC).await.expect("import");
         syncer(&store, &sim, &later).run(&jobs_and_leads(from), &()).await.expect("sync");
         let api_rows = store.jobs(&merged).await.expect("jobs");
         let later_rows = store.jobs(&later).await.expect("jobs");

@@ -28,8 +28,8 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<(), Failure> {
         let result = match &args.kind {
             ImportKind::Spend { .. } => ingest::import_spend(&store, account, path).await,
             ImportKind::Calls { year, .. } => ingest::import_calls(&store, account, path, *year, today).await,
-            ImportKind::Jobs { .. } => ingest::import_jobs(&store, account, path).await,
-            ImportKind::Leads { .. } => ingest::import_leads(&store, account, path).await,
+            ImportKind::Jobs { .. } => ingest::import_jobs(&store, account, path, settings.timezone).await,
+            ImportKind::Leads { .. } => ingest::import_leads(&store, account, path, settings.timezone).await,
             ImportKind::Payments { .. } => ingest::import_payments(&store, account, path, settings.timezone).await,
         };
         match result {
