@@ -86,7 +86,7 @@ pub async fn load_facts(store: &Store, account: &str, request: &ReportRequest) -
                 })
             })
             .collect(),
-        has_payment_records: store.row_count(account, "payments").await? > 0,
+        has_payment_records: store.has_payments(account).await?,
         ..Facts::default()
     })
 }

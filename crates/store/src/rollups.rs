@@ -122,6 +122,17 @@ impl Store {
         Ok(pending.is_some())
     }
 
+    /// Whether the account has any payment record: without one, `collected` is unknown rather
+    /// than zero. One row is enough to tell, so the table is not counted.
+    pub async fn has_payments(&self, account: &str) -> Result<bool, StoreError> {
+        let found: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM payments WHERE account_id = $1 AND deleted_at IS NULL LIMIT 1")
+                .bind(account.to_owned())
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(found.is_some())
+    }
+
     /// The SQL for a row's bucket: its first day, clamped to the period's first day (`$2`).
     fn bucket_expression(&self, grain: Grain) -> &'static str {
         match (grain, self.backend()) {

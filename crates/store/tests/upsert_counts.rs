@@ -72,3 +72,35 @@ async fn batch_counts_are_exact_on_postgres() {
     counts_are_exact(&store, &account()).await;
     store.close().await;
 }
+
+/// `collected` is unknown, not zero, for an account with no payment records (METRICS.md).
+async fn payments_are_known_once_one_is_stored(store: &Store, account: &str) {
+    assert!(!store.has_payments(account).await.expect("has_payments"));
+    let payment = store::PaymentRow {
+        payment_id: "P1".to_owned(),
+        job_uuid: Some("J00001".to_owned()),
+        paid_at: Some("2026-11-02 10:00:00".to_owned()),
+        day: Some("2026-11-02".to_owned()),
+        amount_cents: 5_000,
+        tip_cents: None,
+        method: None,
+        origin: Origin::Csv,
+        raw: "P1".to_owned(),
+    };
+    store.upsert_payments(account, vec![payment]).await.expect("payment");
+    assert!(store.has_payments(account).await.expect("has_payments"));
+    assert!(!store.has_payments("another-account").await.expect("has_payments"));
+}
+
+#[tokio::test]
+async fn payment_records_are_known_on_both_backends() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sqlite = Store::connect(&format!("sqlite://{}", dir.path().join("p.db").display())).await.expect("sqlite");
+    payments_are_known_once_one_is_stored(&sqlite, &account()).await;
+    sqlite.close().await;
+    if let Ok(url) = std::env::var("WORKIZ_METRICS_TEST_PG") {
+        let pg = Store::connect(&url).await.expect("postgres");
+        payments_are_known_once_one_is_stored(&pg, &account()).await;
+        pg.close().await;
+    }
+}
