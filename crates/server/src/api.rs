@@ -414,7 +414,7 @@ pub(crate) async fn sync_now(
         let known: Vec<&str> = ingest::Resource::ALL.iter().map(|r| r.name()).collect();
         return bad_param("resource", format!("'{resource}' is not one of {}", known.join(", ")));
     };
-    let Some(syncer) = state.syncer.clone() else {
+    let Some(syncer) = state.settings.sync.clone() else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({"error": "this server has no Workiz client (WORKIZ_API_TOKEN)"})),

@@ -28,8 +28,9 @@ pub struct ServerSettings {
     /// Required as a bearer token on `/api/` when set.
     pub auth_token: Option<String>,
     pub report: metrics_engine::ReportSettings,
-    /// How `POST /api/v1/sync/{resource}` syncs; `None` turns the endpoint off.
-    pub sync: Option<ingest::SyncSettings>,
+    /// What `POST /api/v1/sync/{resource}` runs; `None` turns the endpoint off. `serve` passes
+    /// the scheduler's own syncer, so that a shutdown stops both alike.
+    pub sync: Option<ingest::Syncer>,
 }
 
 impl std::fmt::Debug for ServerSettings {
@@ -48,7 +49,6 @@ impl std::fmt::Debug for ServerSettings {
 pub(crate) struct AppState {
     pub store: Store,
     pub client: Option<Client>,
-    pub syncer: Option<ingest::Syncer>,
     pub settings: ServerSettings,
     pub http: metrics::HttpMetrics,
 }
@@ -66,11 +66,7 @@ impl Application {
     pub async fn build(settings: ServerSettings, store: Store, client: Option<Client>) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(settings.bind).await?;
         let addr = listener.local_addr()?;
-        let syncer = match (&client, &settings.sync) {
-            (Some(client), Some(sync)) => Some(ingest::Syncer::new(store.clone(), client.clone(), sync.clone())),
-            _ => None,
-        };
-        let state = Arc::new(AppState { store, client, syncer, settings, http: metrics::HttpMetrics::default() });
+        let state = Arc::new(AppState { store, client, settings, http: metrics::HttpMetrics::default() });
         let api = Router::new()
             .route("/report", get(api::report))
             .route("/jobs", get(api::jobs))

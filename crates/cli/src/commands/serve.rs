@@ -52,6 +52,11 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
             args.bind
         )));
     }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    // One syncer for the scheduler and `POST /api/v1/sync`: a shutdown stops a sync between
+    // batches instead of waiting out Workiz's retries, whoever started it.
+    let syncer =
+        Syncer::new(store.clone(), client.clone(), super::sync::sync_settings(&settings)).stop_on(stopped.clone());
     let server_settings = ServerSettings {
         bind: args.bind,
         account: settings.account.clone(),
@@ -59,7 +64,7 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
         webhook_secret: settings.webhook_secret.as_ref().map(|s| s.expose_secret().to_owned()),
         auth_token,
         report: super::report::report_settings(&settings),
-        sync: Some(super::sync::sync_settings(&settings)),
+        sync: Some(syncer.clone()),
     };
     // One client, so the webhook refreshes and the syncs share one rate budget for the token.
     let app = Application::build(server_settings, store.clone(), Some(client.clone()))
@@ -79,10 +84,8 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
     for task in Task::ALL {
         tracing::info!(task = task.name(), cron = schedule.pattern(task), "scheduled");
     }
-    let (stop, stopped) = tokio::sync::watch::channel(false);
     let runner = Arc::new(Runner {
-        // A shutdown stops a sync between batches instead of waiting out Workiz's retries.
-        syncer: Syncer::new(store.clone(), client, super::sync::sync_settings(&settings)).stop_on(stopped.clone()),
+        syncer,
         store: store.clone(),
         account: settings.account.clone(),
         timezone: settings.timezone,

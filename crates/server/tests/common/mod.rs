@@ -131,7 +131,7 @@ pub async fn spawn_app(auth_token: Option<&str>) -> TestApp {
         webhook_secret: None,
         auth_token: auth_token.map(str::to_owned),
         report: ReportSettings { timezone: "UTC".into(), ..ReportSettings::default() },
-        sync: Some(sync_settings),
+        sync: Some(ingest::Syncer::new(store.clone(), client.clone(), sync_settings)),
     };
     let app = Application::build(settings, store.clone(), Some(client)).await.expect("app");
     let base = format!("http://{}", app.addr());
