@@ -88,15 +88,16 @@ impl Store {
                     .fetch_all(&mut *tx)
                     .await?;
             let days: Vec<String> = days.into_iter().filter(|d| !d.is_empty()).collect();
+            let account_param = crate::upsert::placeholders(self.backend(), 1, 1);
             for chunk in days.chunks(400) {
                 let list = crate::upsert::placeholders(self.backend(), 2, chunk.len());
-                let delete = format!("DELETE FROM {rollup} WHERE account_id = $1 AND day IN ({list})");
+                let delete = format!("DELETE FROM {rollup} WHERE account_id = {account_param} AND day IN ({list})");
                 let insert = format!(
                     "INSERT INTO {rollup} SELECT account_id, day, {columns}, {aggregates} FROM {kind} \
-                     WHERE account_id = $1 AND deleted_at IS NULL AND day IN ({list}) GROUP BY account_id, day, {columns}"
+                     WHERE account_id = {account_param} AND deleted_at IS NULL AND day IN ({list}) \
+                     GROUP BY account_id, day, {columns}"
                 );
                 for sql in [delete, insert] {
-                    let sql = if self.backend() == Backend::Sqlite { sql.replace("$1", "?") } else { sql };
                     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(account.to_owned());
                     for day in chunk {
                         query = query.bind(day.clone());
