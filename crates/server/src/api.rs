@@ -88,10 +88,10 @@ pub(crate) async fn jobs(State(state): State<Arc<AppState>>, Query(query): Query
         Ok(request) => request,
         Err(e) => return bad_param(e.param, e.message),
     };
-    let kind = query.kind.as_deref().unwrap_or("all");
-    if !matches!(kind, "all" | "units" | "repairs") {
-        return bad_param("kind", format!("'{kind}' must be all, units or repairs"));
-    }
+    let kind = match JobKind::parse(query.kind.as_deref()) {
+        Ok(kind) => kind,
+        Err(message) => return bad_param("kind", message),
+    };
     let (page, per_page) = match (
         positive("page", query.page.as_deref(), 1, 1_000_000),
         positive("per_page", query.per_page.as_deref(), 50, 500),
@@ -126,13 +126,41 @@ pub(crate) async fn jobs(State(state): State<Arc<AppState>>, Query(query): Query
     Json(json!({"total": total, "page": page, "per_page": per_page, "items": items})).into_response()
 }
 
+/// Which jobs behind a report's numbers a list shows (the `kind` parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobKind {
+    All,
+    Units,
+    Repairs,
+}
+
+impl JobKind {
+    /// `all` when absent; anything else but `units` or `repairs` is refused with the reason.
+    pub fn parse(text: Option<&str>) -> Result<Self, String> {
+        match text.unwrap_or("all") {
+            "all" => Ok(Self::All),
+            "units" => Ok(Self::Units),
+            "repairs" => Ok(Self::Repairs),
+            other => Err(format!("'{other}' must be all, units or repairs")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Units => "units",
+            Self::Repairs => "repairs",
+        }
+    }
+}
+
 /// The live jobs of a request's period behind one of its numbers: `kind` is `all`, `units` or
 /// `repairs`; the source, segment and excluded statuses of the request apply, by the same rules as
 /// the report.
 pub(crate) async fn select_jobs(
     state: &AppState,
     request: &ReportRequest,
-    kind: &str,
+    kind: JobKind,
 ) -> Result<Vec<store::JobRow>, store::StoreError> {
     let stored =
         state.store.jobs_between(&state.settings.account, &request.from.to_string(), &request.to.to_string()).await?;
@@ -147,9 +175,9 @@ pub(crate) async fn select_jobs(
         })
         .filter(|j| request.segment.is_none_or(|s| rules::segment(j.job_type.as_deref()) == s))
         .filter(|j| match kind {
-            "units" => rules::is_unit(j.job_type.as_deref()),
-            "repairs" => rules::is_repair(j.job_type.as_deref(), j.paid_cents),
-            _ => true,
+            JobKind::Units => rules::is_unit(j.job_type.as_deref()),
+            JobKind::Repairs => rules::is_repair(j.job_type.as_deref(), j.paid_cents),
+            JobKind::All => true,
         })
         .collect())
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use store::RunStatus;
 
 use crate::AppState;
-use crate::api::{ReportQuery, select_jobs, workiz_url};
+use crate::api::{JobKind, ReportQuery, select_jobs, workiz_url};
 use crate::period::{Compare, Preset};
 
 const UPLOT_JS: &str = include_str!("../assets/uPlot.iife.min.js");
@@ -447,13 +447,13 @@ pub(crate) async fn jobs_page(State(state): State<Arc<AppState>>, Query(q): Quer
         Ok(r) => r,
         Err(e) => return bad_request(e.to_string()),
     };
-    let kind = q.kind.clone().unwrap_or_else(|| "all".to_owned());
-    if !matches!(kind.as_str(), "all" | "units" | "repairs") {
-        return bad_request(format!("kind: '{kind}' must be all, units or repairs"));
-    }
+    let kind = match JobKind::parse(q.kind.as_deref()) {
+        Ok(kind) => kind,
+        Err(message) => return bad_request(format!("kind: {message}")),
+    };
     let page = q.page.as_deref().map_or(Ok(1), str::parse::<usize>).ok().filter(|p| *p >= 1);
     let Some(page) = page else { return bad_request("page: must be a whole number from 1".to_owned()) };
-    let jobs = match select_jobs(&state, &request, &kind).await {
+    let jobs = match select_jobs(&state, &request, kind).await {
         Ok(jobs) => jobs,
         Err(e) => return unavailable(e),
     };
@@ -474,10 +474,10 @@ pub(crate) async fn jobs_page(State(state): State<Arc<AppState>>, Query(q): Quer
         format!("/jobs?{}", query(&pairs))
     };
     let aliases = &request.aliases;
-    let what = match kind.as_str() {
-        "units" => "Units",
-        "repairs" => "Repairs",
-        _ => "Jobs",
+    let what = match kind {
+        JobKind::Units => "Units",
+        JobKind::Repairs => "Repairs",
+        JobKind::All => "Jobs",
     };
     let scope: Vec<&str> = [q.report.source.as_deref(), q.report.segment.as_deref()].into_iter().flatten().collect();
     let title = format!(
@@ -568,7 +568,10 @@ pub(crate) async fn jobs_csv(State(state): State<Arc<AppState>>, Query(q): Query
         Ok(r) => r,
         Err(e) => return crate::api::bad_param(e.param, e.message),
     };
-    let kind = q.kind.as_deref().unwrap_or("all");
+    let kind = match JobKind::parse(q.kind.as_deref()) {
+        Ok(kind) => kind,
+        Err(message) => return crate::api::bad_param("kind", message),
+    };
     let jobs = match select_jobs(&state, &request, kind).await {
         Ok(jobs) => jobs,
         Err(e) => return unavailable(e),

@@ -43,6 +43,9 @@ async fn the_dashboard_shows_the_reports_numbers_and_links_to_the_records() {
     assert_eq!(app.page("/?preset=last_month").await.0, 200);
     assert_eq!(app.page("/?preset=someday").await.0, 400);
     assert_eq!(app.page("/?preset=custom&from=2026-11-30&to=2026-11-01").await.0, 400);
+    // An unknown kind of job is refused, not read as all jobs.
+    assert_eq!(app.page("/jobs?from=2026-11-01&to=2026-11-30&kind=refunds").await.0, 400);
+    assert_eq!(app.page("/export/jobs.csv?from=2026-11-01&to=2026-11-30&kind=refunds").await.0, 400);
 }
 
 #[tokio::test]
