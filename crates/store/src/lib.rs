@@ -46,6 +46,12 @@ pub fn timestamp_text(time: chrono::DateTime<chrono::Utc>) -> String {
     time.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
+/// METRICS.md's paid(job), in SQL over a row of `jobs`: the record's paid amount (total − amount
+/// due, or the export's Amount Paid), else the sum of the job's payment records. Migration 0005
+/// writes the same expression into the `job_facts` view.
+pub(crate) const EFFECTIVE_PAID: &str = "COALESCE(jobs.paid_cents, (SELECT CAST(SUM(p.amount_cents) AS BIGINT) \
+     FROM payments p WHERE p.account_id = jobs.account_id AND p.job_uuid = jobs.uuid AND p.deleted_at IS NULL))";
+
 /// FNV-1a, 64 bits: a stable hash (stored in the database, so it must never change).
 pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))

@@ -10,12 +10,14 @@ const SQLITE: &[(&str, &str)] = &[
     ("0002_rollups_and_views", include_str!("../migrations/sqlite/0002_rollups_and_views.sql")),
     ("0003_integer_slices", include_str!("../migrations/sqlite/0003_integer_slices.sql")),
     ("0004_csv_raw", include_str!("../migrations/sqlite/0004_csv_raw.sql")),
+    ("0005_paid_from_payments", include_str!("../migrations/sqlite/0005_paid_from_payments.sql")),
 ];
 const POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/postgres/0001_init.sql")),
     ("0002_rollups_and_views", include_str!("../migrations/postgres/0002_rollups_and_views.sql")),
     ("0003_integer_slices", include_str!("../migrations/postgres/0003_integer_slices.sql")),
     ("0004_csv_raw", include_str!("../migrations/postgres/0004_csv_raw.sql")),
+    ("0005_paid_from_payments", include_str!("../migrations/postgres/0005_paid_from_payments.sql")),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -57,8 +57,27 @@ impl Store {
         self.upsert(account, rows).await
     }
 
+    /// Payments, and in the same transaction the days of the jobs they pay whose record gives no
+    /// paid amount: those jobs are paid the sum of their payment records, so their rollups change.
     pub async fn upsert_payments(&self, account: &str, rows: Vec<PaymentRow>) -> Result<UpsertCounts, StoreError> {
-        self.upsert(account, rows).await
+        let jobs: std::collections::BTreeSet<String> = rows.iter().filter_map(|p| p.job_uuid.clone()).collect();
+        let jobs: Vec<String> = jobs.into_iter().collect();
+        let mut prepared = self.prepare(account, rows)?;
+        for chunk in jobs.chunks(400) {
+            let sql = format!(
+                "INSERT INTO dirty_days (account_id, kind, day) \
+                 SELECT DISTINCT account_id, 'jobs', COALESCE(day, '') FROM jobs \
+                 WHERE account_id = {} AND paid_cents IS NULL AND uuid IN ({}) AND NOT EXISTS \
+                 (SELECT 1 FROM dirty_days d WHERE d.account_id = jobs.account_id AND d.kind = 'jobs' \
+                 AND d.day = COALESCE(jobs.day, ''))",
+                placeholders(self.backend(), 1, 1),
+                placeholders(self.backend(), 2, chunk.len()),
+            );
+            let mut args = vec![account.to_owned()];
+            args.extend(chunk.iter().cloned());
+            prepared.then(sql, args)?;
+        }
+        self.write_prepared(prepared).await
     }
 
     pub async fn upsert_spend(&self, account: &str, rows: Vec<SpendRow>) -> Result<UpsertCounts, StoreError> {
@@ -189,8 +208,9 @@ impl Store {
         let order = if days.is_some() { "day DESC, uuid" } else { "uuid" };
         let sql = format!(
             "SELECT uuid, serial_id, status, sub_status, job_type, source, scheduled_at, created_at, day, client_id, \
-             total_cents, amount_due_cents, paid_cents, phone, team, origin, raw, deleted_at \
-             FROM jobs WHERE account_id = $1 {filter} ORDER BY {order}"
+             total_cents, amount_due_cents, {paid} AS paid_cents, phone, team, origin, raw, deleted_at \
+             FROM jobs WHERE account_id = $1 {filter} ORDER BY {order}",
+            paid = crate::EFFECTIVE_PAID,
         );
         let mut query = sqlx::query(AssertSqlSafe(sql)).bind(account.to_owned());
         if let Some((from, to)) = days {

@@ -89,11 +89,20 @@ impl Store {
                     .await?;
             let days: Vec<String> = days.into_iter().filter(|d| !d.is_empty()).collect();
             let account_param = crate::upsert::placeholders(self.backend(), 1, 1);
+            // A job is summed at METRICS.md's paid(job): its payment records when its record gives
+            // no paid amount.
+            let source = match kind {
+                "jobs" => format!(
+                    "(SELECT account_id, day, job_type, source, status, deleted_at, {} AS paid_cents FROM jobs) AS jobs",
+                    crate::EFFECTIVE_PAID
+                ),
+                other => other.to_owned(),
+            };
             for chunk in days.chunks(400) {
                 let list = crate::upsert::placeholders(self.backend(), 2, chunk.len());
                 let delete = format!("DELETE FROM {rollup} WHERE account_id = {account_param} AND day IN ({list})");
                 let insert = format!(
-                    "INSERT INTO {rollup} SELECT account_id, day, {columns}, {aggregates} FROM {kind} \
+                    "INSERT INTO {rollup} SELECT account_id, day, {columns}, {aggregates} FROM {source} \
                      WHERE account_id = {account_param} AND deleted_at IS NULL AND day IN ({list}) \
                      GROUP BY account_id, day, {columns}"
                 );

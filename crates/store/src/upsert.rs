@@ -265,6 +265,8 @@ struct Statement {
 pub struct PreparedUpsert {
     table: &'static str,
     statements: Vec<Statement>,
+    /// Run after the rows, in the same transaction, and not counted as rows written.
+    then: Vec<Statement>,
     /// Rows given, duplicates of a key included.
     rows: u64,
     /// Webhook rows wait for a durable commit (see [`Store::write_prepared`]).
@@ -287,10 +289,21 @@ impl PreparedUpsert {
         self.rows
     }
 
+    /// A statement of text arguments to run after the rows, in the same transaction.
+    pub(crate) fn then(&mut self, sql: String, args: Vec<String>) -> Result<(), StoreError> {
+        let mut arguments = AnyArguments::default();
+        for arg in args {
+            Val::from(arg).bind(&mut arguments).map_err(|e| StoreError::Query(sqlx::Error::Encode(e)))?;
+        }
+        self.then.push(Statement { sql, args: arguments });
+        Ok(())
+    }
+
     /// Appends another prepared batch of the same table, to be written in the same transaction.
     pub fn absorb(&mut self, other: PreparedUpsert) {
         assert_eq!(self.table, other.table, "one transaction writes one table");
         self.statements.extend(other.statements);
+        self.then.extend(other.then);
         self.rows += other.rows;
         self.durable |= other.durable;
     }
@@ -301,7 +314,7 @@ impl Store {
     pub(crate) fn prepare<R: Upsertable>(&self, account: &str, rows: Vec<R>) -> Result<PreparedUpsert, StoreError> {
         let table = R::TABLE.name;
         let Some(first) = rows.first() else {
-            return Ok(PreparedUpsert { table, statements: Vec::new(), rows: 0, durable: false });
+            return Ok(PreparedUpsert { table, statements: Vec::new(), then: Vec::new(), rows: 0, durable: false });
         };
         let total = rows.len() as u64;
         // A batch comes from one source (a sync page, a file, a webhook): its first row says which.
@@ -313,7 +326,7 @@ impl Store {
             let chunk: Vec<R> = rows.by_ref().take(STATEMENT_ROWS).collect();
             statements.push(shape.statement(self.backend(), account, chunk)?);
         }
-        Ok(PreparedUpsert { table, statements, rows: total, durable: rows_origin == Origin::Webhook })
+        Ok(PreparedUpsert { table, statements, then: Vec::new(), rows: total, durable: rows_origin == Origin::Webhook })
     }
 
     /// Writes prepared batches in one transaction. A row whose raw record did not change is not
@@ -364,6 +377,9 @@ impl Store {
                 (inserted as u64, written)
             }
         };
+        for statement in batch.then {
+            sqlx::query_with(AssertSqlSafe(statement.sql), statement.args).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(UpsertCounts {
             inserted,
