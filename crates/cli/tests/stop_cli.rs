@@ -33,7 +33,7 @@ fn command(dir: &Path, sim: &Simulator, db: &str, args: &[&str]) -> Command {
         .env_remove("DATABASE_URL")
         .env_remove("WORKIZ_METRICS_AUTH_TOKEN")
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(std::fs::File::create(dir.join("stderr.log")).expect("stderr log"));
     command
 }
 
@@ -43,9 +43,13 @@ fn signal(child: &Child, name: &str) {
 }
 
 /// Waits for the sync run to be under way (its run log row exists).
-async fn wait_for_a_running_sync(db: &str) {
+async fn wait_for_a_running_sync(child: &mut Child, dir: &Path, db: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
+        if let Some(status) = child.try_wait().expect("poll") {
+            let stderr = std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default();
+            panic!("exited ({status}) before its sync started:\n{stderr}");
+        }
         if let Ok(store) = Store::connect(db).await {
             let running =
                 store.runs("stop", 5).await.is_ok_and(|runs| runs.iter().any(|r| r.status == RunStatus::Running));
@@ -87,7 +91,7 @@ async fn ctrl_c_stops_a_sync_at_once_and_logs_it_interrupted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("stop.db").display());
     let mut child = command(dir.path(), &sim, &db, &["sync", "--no-progress"]).spawn().expect("spawn");
-    wait_for_a_running_sync(&db).await;
+    wait_for_a_running_sync(&mut child, dir.path(), &db).await;
     signal(&child, "INT");
     let status = exit_within(&mut child, Duration::from_secs(10));
     assert_eq!(status.code(), Some(130), "Ctrl-C is exit code 130");
@@ -103,7 +107,7 @@ async fn sigterm_stops_serve_while_its_sync_waits_for_workiz() {
     let db = format!("sqlite://{}", dir.path().join("serve.db").display());
     // A first start has missed every scheduled run, so the syncs start at once.
     let mut child = command(dir.path(), &sim, &db, &["serve", "--bind", "127.0.0.1:0"]).spawn().expect("spawn");
-    wait_for_a_running_sync(&db).await;
+    wait_for_a_running_sync(&mut child, dir.path(), &db).await;
     signal(&child, "TERM");
     let status = exit_within(&mut child, Duration::from_secs(10));
     assert!(status.success(), "a stop on request is a clean exit: {status:?}");

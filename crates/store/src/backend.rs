@@ -116,7 +116,8 @@ const SQLITE_WRITER_CACHE: u32 = 32 * 1024;
 const SQLITE_READER_CACHE: u32 = 8 * 1024;
 
 /// WAL lets readers run beside the one writer; NORMAL sync is safe with WAL (a power cut may lose
-/// the last commits, never corrupt the file); the busy timeout covers a second process.
+/// the last commits, never corrupt the file); the busy timeout covers a second process, and comes
+/// first so that switching a new file to WAL waits for it too.
 ///
 /// A new file gets 16 KiB pages: jobs and leads keep their raw JSON (about 1 KiB each), and with
 /// 4 KiB pages a sync wrote a third more pages and ran about 25 % slower. The page size must be
@@ -124,7 +125,7 @@ const SQLITE_READER_CACHE: u32 = 8 * 1024;
 fn sqlite_session(conn: &mut sqlx::AnyConnection, cache_kib: u32) -> BoxFuture<'_, Result<(), sqlx::Error>> {
     Box::pin(async move {
         conn.execute(
-            "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+            "PRAGMA busy_timeout=10000; PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         )
         .await?;
         conn.execute(AssertSqlSafe(format!("PRAGMA cache_size=-{cache_kib}"))).await?;

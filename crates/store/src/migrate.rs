@@ -69,7 +69,23 @@ async fn apply(
             continue;
         }
         let fail = |source| StoreError::Migrate { url: store.url().to_owned(), version: (*version).to_owned(), source };
-        let mut tx = sqlx::Connection::begin(&mut **conn).await.map_err(fail)?;
+        // Another process opening a new SQLite file at the same moment may be applying this very
+        // migration: the transaction takes the write lock at its start (IMMEDIATE), and asks again
+        // under it. PostgreSQL is already serialised by the advisory lock.
+        let begin = match store.backend() {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        let mut tx = sqlx::Connection::begin_with(&mut **conn, begin).await.map_err(fail)?;
+        let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
+            .bind(*version)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(fail)?;
+        if done > 0 {
+            tx.commit().await.map_err(fail)?;
+            continue;
+        }
         tx.execute(*sql).await.map_err(fail)?;
         sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
             .bind(*version)
