@@ -1,5 +1,7 @@
 //! Writes by record type, and the reads that sync, status and tests need.
 
+use std::collections::BTreeSet;
+
 // Dynamic SQL here is built from the fixed table and column names above, never from input.
 use sqlx::{AssertSqlSafe, Row};
 
@@ -59,25 +61,40 @@ impl Store {
 
     /// Payments, and in the same transaction the days of the jobs they pay whose record gives no
     /// paid amount: those jobs are paid the sum of their payment records, so their rollups change.
+    /// A payment moved to another job changes the job it left too, so the days of the jobs the
+    /// stored payments pay are marked before the rows are written.
     pub async fn upsert_payments(&self, account: &str, rows: Vec<PaymentRow>) -> Result<UpsertCounts, StoreError> {
-        let jobs: std::collections::BTreeSet<String> = rows.iter().filter_map(|p| p.job_uuid.clone()).collect();
-        let jobs: Vec<String> = jobs.into_iter().collect();
+        let jobs: BTreeSet<String> = rows.iter().filter_map(|p| p.job_uuid.clone()).collect();
+        let payments: BTreeSet<String> = rows.iter().map(|p| p.payment_id.clone()).collect();
         let mut prepared = self.prepare(account, rows)?;
-        for chunk in jobs.chunks(400) {
-            let sql = format!(
-                "INSERT INTO dirty_days (account_id, kind, day) \
-                 SELECT DISTINCT account_id, 'jobs', COALESCE(day, '') FROM jobs \
-                 WHERE account_id = {} AND paid_cents IS NULL AND uuid IN ({}) AND NOT EXISTS \
-                 (SELECT 1 FROM dirty_days d WHERE d.account_id = jobs.account_id AND d.kind = 'jobs' \
-                 AND d.day = COALESCE(jobs.day, ''))",
-                placeholders(self.backend(), 1, 1),
-                placeholders(self.backend(), 2, chunk.len()),
+        for chunk in payments.into_iter().collect::<Vec<_>>().chunks(400) {
+            let paid_jobs = format!(
+                "SELECT job_uuid FROM payments WHERE account_id = {} AND payment_id IN ({})",
+                placeholders(self.backend(), 2, 1),
+                placeholders(self.backend(), 3, chunk.len()),
             );
-            let mut args = vec![account.to_owned()];
-            args.extend(chunk.iter().cloned());
-            prepared.then(sql, args)?;
+            let args = [account, account].into_iter().map(str::to_owned).chain(chunk.iter().cloned()).collect();
+            prepared.before(self.mark_unpaid_job_days(&paid_jobs), args)?;
+        }
+        for chunk in jobs.into_iter().collect::<Vec<_>>().chunks(400) {
+            let listed = placeholders(self.backend(), 2, chunk.len());
+            let args = std::iter::once(account.to_owned()).chain(chunk.iter().cloned()).collect();
+            prepared.then(self.mark_unpaid_job_days(&listed), args)?;
         }
         self.write_prepared(prepared).await
+    }
+
+    /// Marks the days of the account's jobs (placeholder 1) whose uuid is in `uuids` (SQL whose
+    /// placeholders start at 2) and whose record gives no paid amount.
+    fn mark_unpaid_job_days(&self, uuids: &str) -> String {
+        format!(
+            "INSERT INTO dirty_days (account_id, kind, day) \
+             SELECT DISTINCT account_id, 'jobs', COALESCE(day, '') FROM jobs \
+             WHERE account_id = {} AND paid_cents IS NULL AND uuid IN ({uuids}) AND NOT EXISTS \
+             (SELECT 1 FROM dirty_days d WHERE d.account_id = jobs.account_id AND d.kind = 'jobs' \
+             AND d.day = COALESCE(jobs.day, ''))",
+            placeholders(self.backend(), 1, 1),
+        )
     }
 
     pub async fn upsert_spend(&self, account: &str, rows: Vec<SpendRow>) -> Result<UpsertCounts, StoreError> {

@@ -260,10 +260,22 @@ struct Statement {
     args: AnyArguments,
 }
 
+impl Statement {
+    fn of_text(sql: String, args: Vec<String>) -> Result<Self, StoreError> {
+        let mut arguments = AnyArguments::default();
+        for arg in args {
+            Val::from(arg).bind(&mut arguments).map_err(|e| StoreError::Query(sqlx::Error::Encode(e)))?;
+        }
+        Ok(Self { sql, args: arguments })
+    }
+}
+
 /// Rows turned into upsert statements ahead of the write, so that the SQL and its arguments can be
 /// built on another thread while the database writes the previous batch.
 pub struct PreparedUpsert {
     table: &'static str,
+    /// Run before the rows, in the same transaction, and not counted as rows written.
+    before: Vec<Statement>,
     statements: Vec<Statement>,
     /// Run after the rows, in the same transaction, and not counted as rows written.
     then: Vec<Statement>,
@@ -289,19 +301,23 @@ impl PreparedUpsert {
         self.rows
     }
 
+    /// A statement of text arguments to run before the rows, in the same transaction: it sees the
+    /// rows as they were.
+    pub(crate) fn before(&mut self, sql: String, args: Vec<String>) -> Result<(), StoreError> {
+        self.before.push(Statement::of_text(sql, args)?);
+        Ok(())
+    }
+
     /// A statement of text arguments to run after the rows, in the same transaction.
     pub(crate) fn then(&mut self, sql: String, args: Vec<String>) -> Result<(), StoreError> {
-        let mut arguments = AnyArguments::default();
-        for arg in args {
-            Val::from(arg).bind(&mut arguments).map_err(|e| StoreError::Query(sqlx::Error::Encode(e)))?;
-        }
-        self.then.push(Statement { sql, args: arguments });
+        self.then.push(Statement::of_text(sql, args)?);
         Ok(())
     }
 
     /// Appends another prepared batch of the same table, to be written in the same transaction.
     pub fn absorb(&mut self, other: PreparedUpsert) {
         assert_eq!(self.table, other.table, "one transaction writes one table");
+        self.before.extend(other.before);
         self.statements.extend(other.statements);
         self.then.extend(other.then);
         self.rows += other.rows;
@@ -314,7 +330,14 @@ impl Store {
     pub(crate) fn prepare<R: Upsertable>(&self, account: &str, rows: Vec<R>) -> Result<PreparedUpsert, StoreError> {
         let table = R::TABLE.name;
         let Some(first) = rows.first() else {
-            return Ok(PreparedUpsert { table, statements: Vec::new(), then: Vec::new(), rows: 0, durable: false });
+            return Ok(PreparedUpsert {
+                table,
+                before: Vec::new(),
+                statements: Vec::new(),
+                then: Vec::new(),
+                rows: 0,
+                durable: false,
+            });
         };
         let total = rows.len() as u64;
         // A batch comes from one source (a sync page, a file, a webhook): its first row says which.
@@ -326,7 +349,14 @@ impl Store {
             let chunk: Vec<R> = rows.by_ref().take(STATEMENT_ROWS).collect();
             statements.push(shape.statement(self.backend(), account, chunk)?);
         }
-        Ok(PreparedUpsert { table, statements, then: Vec::new(), rows: total, durable: rows_origin == Origin::Webhook })
+        Ok(PreparedUpsert {
+            table,
+            before: Vec::new(),
+            statements,
+            then: Vec::new(),
+            rows: total,
+            durable: rows_origin == Origin::Webhook,
+        })
     }
 
     /// Writes prepared batches in one transaction. A row whose raw record did not change is not
@@ -341,6 +371,9 @@ impl Store {
             return Ok(UpsertCounts { unchanged: batch.rows, ..UpsertCounts::default() });
         }
         let mut tx = self.write.begin().await?;
+        for statement in batch.before {
+            sqlx::query_with(AssertSqlSafe(statement.sql), statement.args).execute(&mut *tx).await?;
+        }
         let (inserted, written) = match self.backend() {
             Backend::Postgres => {
                 // A webhook has been answered once it is stored, and Workiz will not send it

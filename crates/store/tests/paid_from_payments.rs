@@ -6,6 +6,7 @@
 use store::{Grain, JobRow, Origin, PaymentRow, Store};
 
 const DAY: &str = "2026-11-02";
+const NEXT_DAY: &str = "2026-11-03";
 
 fn job(uuid: &str, job_type: &str, paid_cents: Option<i64>) -> JobRow {
     JobRow {
@@ -71,6 +72,25 @@ async fn paid_falls_back_to_payment_records(store: &Store, account: &str) {
     let repairs: Vec<(String, bool)> =
         store.job_flags(account).await.expect("flags").into_iter().map(|f| (f.uuid, f.is_repair)).collect();
     assert_eq!(repairs, vec![("A".to_owned(), true), ("B".to_owned(), false), ("C".to_owned(), false)]);
+
+    // P2 (50.00) moves from A to D, a job of the next day with no paid amount: A's day loses it
+    // and D's day gains it, though the new record names only D.
+    let mut d = job("D", "INS Service", None);
+    d.day = Some(NEXT_DAY.to_owned());
+    d.scheduled_at = Some(format!("{NEXT_DAY} 09:00:00"));
+    store.upsert_jobs(account, vec![d]).await.expect("job D");
+    store.refresh_rollups(account).await.expect("refresh");
+    let mut moved = payment("P2", "D", 5_000);
+    moved.raw = "P2 on D".to_owned();
+    store.upsert_payments(account, vec![moved]).await.expect("moved payment");
+    store.refresh_rollups(account).await.expect("refresh");
+    let paid_by_day = |day: &'static str| async move {
+        let groups = store.job_groups(account, day, day, Grain::Day).await.expect("groups");
+        groups.iter().map(|g| g.paid_cents).sum::<i64>()
+    };
+    // 60.00 + 80.00 + 0 on the first day; 50.00 on the next.
+    assert_eq!(paid_by_day(DAY).await, 14_000);
+    assert_eq!(paid_by_day(NEXT_DAY).await, 5_000);
 }
 
 fn account() -> String {
