@@ -51,6 +51,7 @@ pub(crate) struct AppState {
     pub client: Option<Client>,
     pub settings: ServerSettings,
     pub http: metrics::HttpMetrics,
+    pub sign_ins: governor::DefaultDirectRateLimiter,
 }
 
 /// A bound, not yet running server.
@@ -66,7 +67,13 @@ impl Application {
     pub async fn build(settings: ServerSettings, store: Store, client: Option<Client>) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(settings.bind).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(AppState { store, client, settings, http: metrics::HttpMetrics::default() });
+        let state = Arc::new(AppState {
+            store,
+            client,
+            settings,
+            http: metrics::HttpMetrics::default(),
+            sign_ins: auth::sign_in_limiter(),
+        });
         let api = Router::new()
             .route("/report", get(api::report))
             .route("/jobs", get(api::jobs))

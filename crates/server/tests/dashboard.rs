@@ -67,9 +67,38 @@ async fn with_an_access_token_the_pages_need_a_sign_in() {
     assert_eq!(right.status().as_u16(), 303);
     let cookie = right.headers()["set-cookie"].to_str().expect("cookie").to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(!cookie.contains("auth_9d3f"), "the cookie holds a session, not the token: {cookie}");
     let pair = cookie.split(';').next().expect("pair").to_owned();
-    let page = app.http_no_redirect.get(format!("{}/", app.base)).header("cookie", pair).send().await.expect("get");
+    let page =
+        app.http_no_redirect.get(format!("{}/", app.base)).header("cookie", pair.clone()).send().await.expect("get");
     assert_eq!(page.status().as_u16(), 200);
     let body = page.text().await.expect("body");
     assert!(!body.contains("auth_9d3f"), "the token never appears on a page");
+    // The session opens the API too; a forged one opens nothing.
+    let api = format!("{}/api/v1/sync/runs", app.base);
+    let with_session = app.http_no_redirect.get(&api).header("cookie", pair).send().await.expect("get");
+    assert_eq!(with_session.status().as_u16(), 200);
+    let forged = app
+        .http_no_redirect
+        .get(&api)
+        .header("cookie", "workiz_metrics_session=4102444800.00ff")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(forged.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn sign_ins_are_rate_limited() {
+    let app: TestApp = spawn_app(Some("auth_9d3f")).await;
+    let attempt =
+        |token: &'static str| app.http_no_redirect.post(format!("{}/login", app.base)).form(&[("token", token)]).send();
+    // Ten guesses are answered; the eleventh is refused without being checked, the right token
+    // included, until the budget refills.
+    for _ in 0..10 {
+        assert_eq!(attempt("guess").await.expect("post").status().as_u16(), 401);
+    }
+    let refused = attempt("auth_9d3f").await.expect("post");
+    assert_eq!(refused.status().as_u16(), 429);
+    assert_eq!(refused.headers()["retry-after"], "60");
 }
