@@ -1,8 +1,8 @@
 //! Per-record rules of `METRICS.md`, one small function each.
 //!
 //! Text keys (types, sources, statuses) compare after trimming white space, case-insensitively.
-//! Only the ends are trimmed: inner white space is kept as written, so that the SQL views can apply
-//! the same rule with `lower(trim(x))`.
+//! Only the ends are trimmed, and only of [`KEY_WHITE_SPACE`]: inner white space is kept as
+//! written, so that the SQL views (migration `0006_key_white_space`) apply the very same rule.
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,9 +20,18 @@ pub const REPAIR_THRESHOLD_CENTS: i64 = 10_000;
 const PRO_REFERRAL: &str = "pro referral";
 const PASSED: &str = "passed";
 
+/// What a key is trimmed of: space, tab, line feed, vertical tab, form feed, carriage return and
+/// no-break space (which spreadsheets and web forms leave behind). The SQL views trim this same
+/// set; Rust's `str::trim` would also take rarer spaces that SQL would keep.
+pub const KEY_WHITE_SPACE: [char; 7] = [' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r', '\u{A0}'];
+
+fn trim_key(text: &str) -> &str {
+    text.trim_matches(KEY_WHITE_SPACE)
+}
+
 /// The comparison key of a text value: trimmed and lower-cased.
 pub fn normalize_key(text: &str) -> String {
-    text.trim().to_lowercase()
+    trim_key(text).to_lowercase()
 }
 
 /// Whether two text values are the same key.
@@ -36,7 +45,7 @@ fn key_is(text: Option<&str>, wanted: &str) -> bool {
 
 /// The source as shown before aliasing: trimmed, or [`NONE_SOURCE`] when missing or blank.
 pub fn source_or_none(source: Option<&str>) -> &str {
-    match source.map(str::trim) {
+    match source.map(trim_key) {
         Some(s) if !s.is_empty() => s,
         _ => NONE_SOURCE,
     }
@@ -150,6 +159,9 @@ mod tests {
     fn normalize_trims_and_lowercases_but_keeps_inner_spaces() {
         assert_eq!(normalize_key("  COD Service\t"), "cod service");
         assert_eq!(normalize_key("COD  Service"), "cod  service");
+        assert_eq!(normalize_key("\u{A0}COD Service\r\n"), "cod service");
+        // Only the set the SQL views trim too.
+        assert_eq!(normalize_key("COD Service\u{2003}"), "cod service\u{2003}");
         assert!(keys_equal(" Google ", "GOOGLE"));
         assert!(!keys_equal("Google", "Google Ads"));
     }

@@ -11,6 +11,7 @@ const SQLITE: &[(&str, &str)] = &[
     ("0003_integer_slices", include_str!("../migrations/sqlite/0003_integer_slices.sql")),
     ("0004_csv_raw", include_str!("../migrations/sqlite/0004_csv_raw.sql")),
     ("0005_paid_from_payments", include_str!("../migrations/sqlite/0005_paid_from_payments.sql")),
+    ("0006_key_white_space", include_str!("../migrations/sqlite/0006_key_white_space.sql")),
 ];
 const POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/postgres/0001_init.sql")),
@@ -18,6 +19,7 @@ const POSTGRES: &[(&str, &str)] = &[
     ("0003_integer_slices", include_str!("../migrations/postgres/0003_integer_slices.sql")),
     ("0004_csv_raw", include_str!("../migrations/postgres/0004_csv_raw.sql")),
     ("0005_paid_from_payments", include_str!("../migrations/postgres/0005_paid_from_payments.sql")),
+    ("0006_key_white_space", include_str!("../migrations/postgres/0006_key_white_space.sql")),
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
