@@ -33,6 +33,10 @@ pub struct ResourceCounts {
     pub last_change: Option<String>,
 }
 
+/// The raw column of a read, or an empty text in its place.
+const RAW: &str = "raw";
+const NO_RAW: &str = "'' AS raw";
+
 /// Tables whose records can vanish from Workiz and are soft-deleted.
 const SOFT_DELETE_TABLES: [(&str, &str); 2] = [("jobs", "uuid"), ("leads", "uuid")];
 
@@ -208,12 +212,15 @@ impl Store {
 
     /// Every job of the account, deleted ones included, by UUID.
     pub async fn jobs(&self, account: &str) -> Result<Vec<StoredJob>, StoreError> {
-        self.jobs_where(account, "", None).await
+        self.jobs_where(account, "", None, RAW).await
     }
 
     /// The live jobs whose day is within `from..=to`, newest first: the records behind a number.
+    /// Their `raw` is left empty: lists show the typed columns, and a year of raw records would
+    /// be most of the memory such a list takes.
     pub async fn jobs_between(&self, account: &str, from: &str, to: &str) -> Result<Vec<StoredJob>, StoreError> {
-        self.jobs_where(account, "AND deleted_at IS NULL AND day >= $2 AND day <= $3", Some((from, to))).await
+        let filter = "AND deleted_at IS NULL AND day >= $2 AND day <= $3";
+        self.jobs_where(account, filter, Some((from, to)), NO_RAW).await
     }
 
     async fn jobs_where(
@@ -221,11 +228,12 @@ impl Store {
         account: &str,
         filter: &str,
         days: Option<(&str, &str)>,
+        raw: &str,
     ) -> Result<Vec<StoredJob>, StoreError> {
         let order = if days.is_some() { "day DESC, uuid" } else { "uuid" };
         let sql = format!(
             "SELECT uuid, serial_id, status, sub_status, job_type, source, scheduled_at, created_at, day, client_id, \
-             total_cents, amount_due_cents, {paid} AS paid_cents, phone, team, origin, raw, deleted_at \
+             total_cents, amount_due_cents, {paid} AS paid_cents, phone, team, origin, {raw}, deleted_at \
              FROM jobs WHERE account_id = $1 {filter} ORDER BY {order}",
             paid = crate::EFFECTIVE_PAID,
         );
@@ -265,12 +273,14 @@ impl Store {
 
     /// Every lead of the account, deleted ones included, by UUID.
     pub async fn leads(&self, account: &str) -> Result<Vec<StoredLead>, StoreError> {
-        self.leads_where(account, "", None).await
+        self.leads_where(account, "", None, RAW).await
     }
 
-    /// The live leads whose day is within `from..=to`, newest first.
+    /// The live leads whose day is within `from..=to`, newest first, with `raw` left empty (as
+    /// [`Store::jobs_between`]).
     pub async fn leads_between(&self, account: &str, from: &str, to: &str) -> Result<Vec<StoredLead>, StoreError> {
-        self.leads_where(account, "AND deleted_at IS NULL AND day >= $2 AND day <= $3", Some((from, to))).await
+        let filter = "AND deleted_at IS NULL AND day >= $2 AND day <= $3";
+        self.leads_where(account, filter, Some((from, to)), NO_RAW).await
     }
 
     async fn leads_where(
@@ -278,11 +288,12 @@ impl Store {
         account: &str,
         filter: &str,
         days: Option<(&str, &str)>,
+        raw: &str,
     ) -> Result<Vec<StoredLead>, StoreError> {
         let order = if days.is_some() { "day DESC, uuid" } else { "uuid" };
         let sql = format!(
             "SELECT uuid, serial_id, status, lead_type, source, scheduled_at, created_at, day, client_id, \
-             phone_digits, total_cents, origin, raw, deleted_at FROM leads WHERE account_id = $1 {filter} ORDER BY {order}"
+             phone_digits, total_cents, origin, {raw}, deleted_at FROM leads WHERE account_id = $1 {filter} ORDER BY {order}"
         );
         let mut query = sqlx::query(AssertSqlSafe(sql)).bind(account.to_owned());
         if let Some((from, to)) = days {

@@ -63,6 +63,16 @@ async fn paid_falls_back_to_payment_records(store: &Store, account: &str) {
     let paid: Vec<(String, Option<i64>)> =
         store.jobs(account).await.expect("jobs").into_iter().map(|j| (j.row.uuid, j.row.paid_cents)).collect();
     assert_eq!(paid, vec![("A".to_owned(), Some(11_000)), ("B".to_owned(), Some(8_000)), ("C".to_owned(), None)]);
+    // The lists behind a number read the same paid amounts, without the raw records.
+    let listed: Vec<(String, Option<i64>, String)> = store
+        .jobs_between(account, DAY, DAY)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|j| (j.row.uuid, j.row.paid_cents, j.row.raw))
+        .collect();
+    let expected = [("A", Some(11_000)), ("B", Some(8_000)), ("C", None)];
+    assert_eq!(listed, expected.map(|(uuid, paid)| (uuid.to_owned(), paid, String::new())));
 
     // 110.00 + 80.00 + 0 = 190.00; only A, a COD Service job paid more than 100.00, is a repair.
     let groups = store.job_groups(account, DAY, DAY, Grain::Day).await.expect("groups");
