@@ -7,6 +7,8 @@ the median and the range. The PostgreSQL rows of each run are deleted afterwards
 runs do not slow down the next ones or fill the database.
 
 Run from the repository root:  python3 bench/ingest.py
+SIZES picks sizes as days x records per day of each of jobs and leads, e.g. SIZES=200x1000
+(default: 50x500,100x1000,200x1000); RUNS sets the runs per size and backend (default 3).
 """
 import os
 import re
@@ -20,6 +22,8 @@ import time
 BIN = os.path.join("target", "release", "workiz-metrics")
 LAST_DAY = "2026-11-30"
 RUNS = int(os.environ.get("RUNS", "3"))
+SIZES = [tuple(int(n) for n in size.split("x"))
+         for size in os.environ.get("SIZES", "50x500,100x1000,200x1000").split(",")]
 
 
 def machine_speed():
@@ -86,7 +90,7 @@ def main():
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "workiz-metrics"], check=True)
     pg = os.environ.get("WORKIZ_METRICS_TEST_PG")
     print(f"reference CPU loop before: {machine_speed():.2f} s", flush=True)
-    for days, per_day in [(50, 500), (100, 1000), (200, 1000)]:
+    for days, per_day in SIZES:
         port = 18000 + per_day % 1000 + days
         sim, token = start_sim(port, days, per_day)
         since = subprocess.run(["date", "-d", f"{LAST_DAY} -{days - 1} days", "+%F"], capture_output=True,
