@@ -51,11 +51,10 @@ pub(crate) async fn report(State(state): State<Arc<AppState>>, Query(query): Que
         Ok(request) => request,
         Err(e) => return bad_param(e.param, e.message),
     };
+    // Serialised straight from the report (not through a `serde_json::Value`, whose objects sort
+    // their keys), so that the keys come in the order METRICS.md lists them, as `report` prints.
     match metrics_engine::report(&state.store, &state.settings.account, &request).await {
-        Ok(report) => match serde_json::to_value(&report) {
-            Ok(value) => Json(value).into_response(),
-            Err(e) => unavailable(e),
-        },
+        Ok(report) => Json(report).into_response(),
         Err(e) => unavailable(e),
     }
 }

@@ -24,6 +24,11 @@ async fn the_report_endpoint_returns_the_metrics_object() {
     let request = ReportRequest::from_params(&params, &settings).expect("request");
     let direct = metrics_engine::report(&app.store, app.account, &request).await.expect("report");
     assert_eq!(body, serde_json::to_value(&direct).expect("json"));
+    // Byte for byte, so the keys keep METRICS.md's order (a `Value` comparison ignores it).
+    let url = format!("{}/api/v1/report?{NOVEMBER}&by=week", app.base);
+    let text = app.http_no_redirect.get(url).send().await.expect("get").text().await.expect("body");
+    assert_eq!(text, serde_json::to_string(&direct).expect("json"));
+    assert!(text.starts_with(r#"{"from":"2026-11-01","to":"2026-11-30","timezone":"UTC","excluded_job_statuses":"#));
     assert_eq!(body["series"].as_array().map(Vec::len), Some(6), "weeks from Oct 26 to Nov 30");
     assert!(body["totals"]["calls"].as_u64().is_some_and(|c| c > 1000), "calls imported from the export");
     assert!(body["totals"]["collected"].is_string(), "payments known");
