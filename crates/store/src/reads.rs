@@ -94,9 +94,8 @@ impl Store {
         format!(
             "INSERT INTO dirty_days (account_id, kind, day) \
              SELECT DISTINCT account_id, 'jobs', COALESCE(day, '') FROM jobs \
-             WHERE account_id = {} AND paid_cents IS NULL AND uuid IN ({uuids}) AND NOT EXISTS \
-             (SELECT 1 FROM dirty_days d WHERE d.account_id = jobs.account_id AND d.kind = 'jobs' \
-             AND d.day = COALESCE(jobs.day, ''))",
+             WHERE account_id = {} AND paid_cents IS NULL AND uuid IN ({uuids}) \
+             ON CONFLICT (account_id, kind, day) DO NOTHING",
             placeholders(self.backend(), 1, 1),
         )
     }
@@ -146,7 +145,9 @@ impl Store {
             for k in chunk {
                 query = query.bind(k.clone());
             }
-            marked += query.execute(&self.write).await?.rows_affected();
+            let mut tx = self.begin_record_write(account).await?;
+            marked += query.execute(&mut *tx).await?.rows_affected();
+            tx.commit().await?;
         }
         Ok(marked)
     }

@@ -74,13 +74,38 @@ const ROLLUPS: [(&str, &str, &str, &str); 3] = [
     ("calls", "call_daily", "source", "COUNT(*)"),
 ];
 
+/// On PostgreSQL a rebuild must not run between a write's marking of a day and its commit. The
+/// marking trigger does nothing when the day is already marked, so a rebuild could take that
+/// marker, sum the day without the uncommitted write, and leave the day clean but wrong once the
+/// write commits. Writes hold this per-account advisory lock shared for their transaction, and a
+/// rebuild holds it exclusively: it waits for the writes in flight, and new ones wait for it.
+/// (SQLite has one writer at a time, and a rebuild is a write.)
+const ROLLUP_LOCK: &str = "727275, hashtext($1)";
+
 impl Store {
+    /// A transaction for writing records that the rollups sum (see [`ROLLUP_LOCK`]).
+    pub(crate) async fn begin_record_write(
+        &self,
+        account: &str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        let mut tx = self.write.begin().await?;
+        if self.backend() == Backend::Postgres {
+            let lock = format!("SELECT pg_advisory_xact_lock_shared({ROLLUP_LOCK})");
+            sqlx::query(AssertSqlSafe(lock)).bind(account.to_owned()).execute(&mut *tx).await?;
+        }
+        Ok(tx)
+    }
+
     /// Rebuilds every day that writes marked since the last rebuild. Each kind is one transaction
     /// that first takes the markers, so a write racing with it marks its day again.
     pub async fn refresh_rollups(&self, account: &str) -> Result<u64, StoreError> {
         let mut refreshed = 0;
         for (kind, rollup, columns, aggregates) in ROLLUPS {
             let mut tx = self.write.begin().await?;
+            if self.backend() == Backend::Postgres {
+                let lock = format!("SELECT pg_advisory_xact_lock({ROLLUP_LOCK})");
+                sqlx::query(AssertSqlSafe(lock)).bind(account.to_owned()).execute(&mut *tx).await?;
+            }
             let days: Vec<String> =
                 sqlx::query_scalar("DELETE FROM dirty_days WHERE account_id = $1 AND kind = $2 RETURNING day")
                     .bind(account.to_owned())
@@ -283,5 +308,74 @@ impl Store {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::{Grain, JobRow, Origin, Store};
+
+    const DAY: &str = "2026-11-02";
+
+    fn job(paid_cents: i64) -> JobRow {
+        JobRow {
+            uuid: "J1".to_owned(),
+            serial_id: None,
+            status: Some("Done".to_owned()),
+            sub_status: None,
+            job_type: Some("COD Service".to_owned()),
+            source: Some("Google".to_owned()),
+            scheduled_at: Some(format!("{DAY} 10:00:00")),
+            created_at: None,
+            day: Some(DAY.to_owned()),
+            client_id: None,
+            total_cents: Some(paid_cents),
+            amount_due_cents: Some(0),
+            paid_cents: Some(paid_cents),
+            phone: None,
+            team: None,
+            origin: Origin::Api,
+            raw: paid_cents.to_string(),
+        }
+    }
+
+    /// A rebuild that starts while a write to an already marked day is in flight must not leave
+    /// that day summed without the write.
+    async fn a_rebuild_never_misses_a_write_in_flight(url: &str) {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let account = format!("in-flight-{nanos}");
+        let writer = Store::connect(url).await.expect("writer");
+        let rebuilder = Store::connect(url).await.expect("rebuilder");
+        writer.upsert_jobs(&account, vec![job(1_000)]).await.expect("job");
+
+        let mut tx = writer.begin_record_write(&account).await.expect("begin");
+        sqlx::query("UPDATE jobs SET paid_cents = 2000 WHERE account_id = $1 AND uuid = 'J1'")
+            .bind(account.clone())
+            .execute(&mut *tx)
+            .await
+            .expect("update");
+        let rebuild = tokio::spawn({
+            let account = account.clone();
+            async move { rebuilder.refresh_rollups(&account).await }
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        tx.commit().await.expect("commit");
+        rebuild.await.expect("rebuild ran").expect("rebuild");
+
+        writer.refresh_rollups(&account).await.expect("refresh");
+        let groups = writer.job_groups(&account, DAY, DAY, Grain::Day).await.expect("groups");
+        assert_eq!(groups.iter().map(|g| g.paid_cents).sum::<i64>(), 2_000);
+        writer.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_rebuild_never_misses_a_write_in_flight_on_both_backends() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        a_rebuild_never_misses_a_write_in_flight(&format!("sqlite://{}", dir.path().join("r.db").display())).await;
+        if let Ok(url) = std::env::var("WORKIZ_METRICS_TEST_PG") {
+            a_rebuild_never_misses_a_write_in_flight(&url).await;
+        }
     }
 }

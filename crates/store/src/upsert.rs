@@ -274,6 +274,7 @@ impl Statement {
 /// built on another thread while the database writes the previous batch.
 pub struct PreparedUpsert {
     table: &'static str,
+    account: String,
     /// Run before the rows, in the same transaction, and not counted as rows written.
     before: Vec<Statement>,
     statements: Vec<Statement>,
@@ -317,6 +318,7 @@ impl PreparedUpsert {
     /// Appends another prepared batch of the same table, to be written in the same transaction.
     pub fn absorb(&mut self, other: PreparedUpsert) {
         assert_eq!(self.table, other.table, "one transaction writes one table");
+        assert_eq!(self.account, other.account, "one transaction writes one account");
         self.before.extend(other.before);
         self.statements.extend(other.statements);
         self.then.extend(other.then);
@@ -332,6 +334,7 @@ impl Store {
         let Some(first) = rows.first() else {
             return Ok(PreparedUpsert {
                 table,
+                account: account.to_owned(),
                 before: Vec::new(),
                 statements: Vec::new(),
                 then: Vec::new(),
@@ -351,6 +354,7 @@ impl Store {
         }
         Ok(PreparedUpsert {
             table,
+            account: account.to_owned(),
             before: Vec::new(),
             statements,
             then: Vec::new(),
@@ -370,7 +374,7 @@ impl Store {
         if batch.statements.is_empty() {
             return Ok(UpsertCounts { unchanged: batch.rows, ..UpsertCounts::default() });
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_record_write(&batch.account).await?;
         for statement in batch.before {
             sqlx::query_with(AssertSqlSafe(statement.sql), statement.args).execute(&mut *tx).await?;
         }
