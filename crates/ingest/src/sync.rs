@@ -157,6 +157,8 @@ struct Run<'a> {
     syncer: &'a Syncer,
     lease: &'a Lease,
     resource: Resource,
+    /// When the pass of this resource began (a stored timestamp).
+    started_at: String,
     id: i64,
     totals: RunTotals,
     stats_at_start: ClientStats,
@@ -294,11 +296,15 @@ impl Syncer {
         let mut outcomes = Vec::new();
         let mut seen = HashSet::new();
         for resource in options.resources.iter().copied().filter(|r| seen.insert(*r)) {
+            // Taken before the run is logged: whatever is written once the run shows as running was
+            // written after it.
+            let started_at = store::now_text();
             let id = self.store.start_run(&self.settings.account, resource.name(), mode, &lease.holder).await?;
             let mut run = Run {
                 syncer: self,
                 lease,
                 resource,
+                started_at,
                 id,
                 totals: RunTotals::default(),
                 stats_at_start: self.client.stats(),
@@ -342,7 +348,8 @@ impl Syncer {
     }
 
     /// Jobs or leads from `start` on, a page per batch; a deep pass then marks as deleted the
-    /// stored records of the window that the listing no longer shows.
+    /// stored records of the window that the listing no longer shows (see
+    /// [`store::Store::live_keys_between`] for which records a listing could have missed).
     async fn sync_list<T: Listed>(
         &self,
         run: &mut Run<'_>,
@@ -352,6 +359,7 @@ impl Syncer {
     ) -> Result<(), SyncError> {
         let account = self.settings.account.clone();
         let tz = self.settings.timezone;
+        let today = self.settings.today();
         let mut listed: HashSet<String> = HashSet::new();
         let mut expected = None;
         // Pages are fetched, decoded and turned into upsert statements while earlier ones are
@@ -396,7 +404,8 @@ impl Syncer {
         }
         if deep {
             let table = run.resource.name();
-            let stored = self.store.live_keys_since(&account, table, &start.to_string()).await?;
+            let (from, before) = (start.to_string(), today.to_string());
+            let stored = self.store.live_keys_between(&account, table, &from, &before, &run.started_at).await?;
             let vanished: Vec<String> = stored.into_iter().filter(|k| !listed.contains(k)).collect();
             if !vanished.is_empty() {
                 run.totals.deleted = self.store.mark_deleted(&account, table, &vanished).await?;

@@ -205,6 +205,69 @@ async fn a_deep_pass_marks_vanished_records_deleted_and_keeps_them() {
     }
 }
 
+/// Whether the account's jobs pass shows as running in the run log.
+async fn jobs_pass_is_running(store: &Store, account: &str) -> bool {
+    let runs = store.runs(account, 10).await.expect("runs");
+    runs.iter().any(|r| r.resource == "jobs" && r.status == RunStatus::Running)
+}
+
+#[tokio::test]
+async fn a_deep_pass_keeps_records_the_listing_could_not_show() {
+    for (_dir, store) in backends().await {
+        let mut config = sim_config(90);
+        config.latency = Duration::from_millis(30);
+        let sim = Simulator::start_local(config).await.expect("sim");
+        let account = unique_account("deep-keeps");
+        let syncer = syncer(&store, &sim, &account);
+        syncer.run(&since(89), &()).await.expect("first");
+        // Jobs that Workiz's listing does not show, stored as a webhook stores them: one of today
+        // and one three days ahead (the listing stops at now).
+        let template = store.jobs(&account).await.expect("jobs").remove(0).row;
+        let job_of = |uuid: &str, day: NaiveDate| store::JobRow {
+            uuid: uuid.to_owned(),
+            day: Some(day.to_string()),
+            scheduled_at: Some(format!("{day} 15:00:00")),
+            raw: format!(r#"{{"UUID":"{uuid}"}}"#),
+            ..template.clone()
+        };
+        let ahead = vec![job_of("TODAY", last_day()), job_of("AHEAD", last_day() + chrono::Duration::days(3))];
+        store.upsert_jobs(&account, ahead).await.expect("webhook jobs");
+        let deep = SyncOptions {
+            resources: vec![Resource::Jobs],
+            since: Some(last_day() - chrono::Duration::days(89)),
+            full: false,
+        };
+        let pass = tokio::spawn({
+            let syncer = syncer.clone();
+            let deep = deep.clone();
+            async move { syncer.run(&deep, &()).await }
+        });
+        // And one that arrives while the pass runs, dated inside its window. (The pass takes a
+        // second or so: every answer waits 30 ms.)
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !jobs_pass_is_running(&store, &account).await {
+            assert!(!pass.is_finished() && std::time::Instant::now() < deadline, "the pass never showed as running");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let during = job_of("DURING", last_day() - chrono::Duration::days(10));
+        store.upsert_jobs(&account, vec![during]).await.expect("webhook job during the pass");
+        let outcome = pass.await.expect("join").expect("deep");
+        assert_eq!(outcome[0].totals.deleted, 0, "nothing vanished from Workiz");
+        let live = |jobs: &[store::StoredJob], uuid: &str| {
+            jobs.iter().find(|j| j.row.uuid == uuid).is_some_and(|j| j.deleted_at.is_none())
+        };
+        let stored = store.jobs(&account).await.expect("jobs");
+        assert!(["TODAY", "AHEAD", "DURING"].iter().all(|u| live(&stored, u)), "none of them is deleted");
+        // The next deep pass started after it was written, and Workiz does not list it: gone.
+        let outcome = syncer.run(&deep, &()).await.expect("second deep");
+        assert_eq!(outcome[0].totals.deleted, 1);
+        let stored = store.jobs(&account).await.expect("jobs");
+        assert!(!live(&stored, "DURING"));
+        assert!(live(&stored, "TODAY") && live(&stored, "AHEAD"));
+        store.close().await;
+    }
+}
+
 #[tokio::test]
 async fn an_unreadable_record_is_kept_aside_and_the_rest_is_stored() {
     for (_dir, store) in backends().await {

@@ -116,15 +116,30 @@ impl Store {
         self.upsert(account, rows).await
     }
 
-    /// Keys of live rows whose day is on or after `from_day` (the window a deep pass re-read).
-    pub async fn live_keys_since(&self, account: &str, table: &str, from_day: &str) -> Result<Vec<String>, StoreError> {
+    /// Keys of the live rows a deep pass re-read and could have missed: synced from Workiz, with a
+    /// day in `from_day..before_day`, and last written before `written_before` (the pass's start).
+    ///
+    /// Workiz lists records up to now only, so a record of `before_day` (today) or later, which a
+    /// webhook or an export may have stored, is not in the listing; and a record written while the
+    /// pass ran was written from a newer answer than the pass's pages.
+    pub async fn live_keys_between(
+        &self,
+        account: &str,
+        table: &str,
+        from_day: &str,
+        before_day: &str,
+        written_before: &str,
+    ) -> Result<Vec<String>, StoreError> {
         let (table, key) = soft_delete_table(table)?;
         let sql = format!(
-            "SELECT {key} FROM {table} WHERE account_id = $1 AND day >= $2 AND deleted_at IS NULL AND origin IN ('api', 'api+csv')"
+            "SELECT {key} FROM {table} WHERE account_id = $1 AND day >= $2 AND day < $3 AND updated_at < $4 \
+             AND deleted_at IS NULL AND origin IN ('api', 'api+csv')"
         );
         Ok(sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(account.to_owned())
             .bind(from_day.to_owned())
+            .bind(before_day.to_owned())
+            .bind(written_before.to_owned())
             .fetch_all(&self.read)
             .await?)
     }
