@@ -155,14 +155,14 @@ pub struct Syncer {
 
 struct Run<'a> {
     syncer: &'a Syncer,
-    lease: &'a Lease,
+    /// Turns `true` when the heartbeat finds the lease taken by another sync.
+    lease_lost: tokio::sync::watch::Receiver<bool>,
     resource: Resource,
     /// When the pass of this resource began (a stored timestamp).
     started_at: String,
     id: i64,
     totals: RunTotals,
     stats_at_start: ClientStats,
-    renewed_at: Instant,
     saved_at: Instant,
 }
 
@@ -184,8 +184,8 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Saves progress in the run log (about once a second, not per page) and keeps the lease
-    /// alive.
+    /// Saves progress in the run log (about once a second, not per page), and ends the pass if
+    /// the lease was lost.
     async fn checkpoint(&mut self) -> Result<(), SyncError> {
         if self.saved_at.elapsed() >= Duration::from_secs(1) {
             let stats = self.syncer.client.stats() - self.stats_at_start;
@@ -194,11 +194,8 @@ impl Run<'_> {
             self.syncer.store.update_run(self.id, &self.totals).await?;
             self.saved_at = Instant::now();
         }
-        if self.renewed_at.elapsed() > self.lease.ttl / 4 {
-            if !self.syncer.store.renew_lease(self.lease).await? {
-                return Err(SyncError::LeaseLost);
-            }
-            self.renewed_at = Instant::now();
+        if *self.lease_lost.borrow() {
+            return Err(SyncError::LeaseLost);
         }
         Ok(())
     }
@@ -266,7 +263,9 @@ impl Syncer {
         if interrupted > 0 {
             tracing::warn!(runs = interrupted, "earlier sync runs were interrupted; this pass completes their work");
         }
-        let mut result = self.run_resources(options, observer, &lease).await;
+        let (lost, lease_lost) = tokio::sync::watch::channel(false);
+        let heartbeat = AbortOnDrop(tokio::spawn(keep_lease(self.store.clone(), lease.clone(), lost)));
+        let mut result = self.run_resources(options, observer, &lease, &lease_lost).await;
         // Reports read the daily rollups: bring the days this pass touched up to date, also when
         // it was stopped part way.
         if matches!(result, Ok(_) | Err(SyncError::Stopped))
@@ -274,6 +273,7 @@ impl Syncer {
         {
             result = Err(e.into());
         }
+        drop(heartbeat);
         if let Err(e) = self.store.release_lease(&lease).await {
             tracing::warn!(error = %e, "could not release the sync lock; it expires by itself");
         }
@@ -285,6 +285,7 @@ impl Syncer {
         options: &SyncOptions,
         observer: &dyn SyncObserver,
         lease: &Lease,
+        lease_lost: &tokio::sync::watch::Receiver<bool>,
     ) -> Result<Vec<SyncOutcome>, SyncError> {
         let deep = options.full || options.since.is_some();
         let mode = if deep { RunMode::Deep } else { RunMode::Recent };
@@ -302,13 +303,12 @@ impl Syncer {
             let id = self.store.start_run(&self.settings.account, resource.name(), mode, &lease.holder).await?;
             let mut run = Run {
                 syncer: self,
-                lease,
+                lease_lost: lease_lost.clone(),
                 resource,
                 started_at,
                 id,
                 totals: RunTotals::default(),
                 stats_at_start: self.client.stats(),
-                renewed_at: Instant::now(),
                 saved_at: Instant::now(),
             };
             observer.started(resource, None);
@@ -523,6 +523,27 @@ impl Converted {
         self.upsert.absorb(other.upsert);
         self.rejected.extend(other.rejected);
         self.keys.extend(other.keys);
+    }
+}
+
+/// Renews the lease every quarter of its lifetime for as long as the pass runs, whatever the pass
+/// is waiting for: one slow Workiz answer, retried, can outlast the lease, and a second sync must
+/// not take it from a live one. Says so when another sync holds it after all.
+async fn keep_lease(store: Store, lease: Lease, lost: tokio::sync::watch::Sender<bool>) {
+    let mut every = tokio::time::interval(lease.ttl / 4);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The first tick is at once, and the lease was just taken.
+    every.tick().await;
+    loop {
+        every.tick().await;
+        match store.renew_lease(&lease).await {
+            Ok(true) => {}
+            Ok(false) => {
+                let _ = lost.send(true);
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "could not renew the sync lock; trying again"),
+        }
     }
 }
 

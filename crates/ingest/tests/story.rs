@@ -385,6 +385,41 @@ async fn two_syncs_at_once_do_not_both_run() {
 }
 
 #[tokio::test]
+async fn a_sync_waiting_on_a_slow_answer_keeps_its_lease() {
+    for (_dir, store) in backends().await {
+        // Every answer takes longer than the lease lasts without renewal.
+        let mut config = sim_config(30);
+        config.latency = Duration::from_millis(800);
+        let sim = Simulator::start_local(config).await.expect("sim");
+        let account = unique_account("slow-lease");
+        let short_lease = |store: &Store| {
+            let mut settings = SyncSettings::new(account.clone(), "America/New_York".parse().expect("tz"));
+            settings.today = Some(last_day());
+            settings.lease_ttl = Duration::from_millis(200);
+            let mut client_config = ClientConfig::new(sim.base_url(), ApiToken::parse(sim.token()).expect("token"));
+            client_config.rate_limit = None;
+            Syncer::new(store.clone(), Client::new(client_config).expect("client"), settings)
+        };
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let first = short_lease(&store).stop_on(stopped);
+        let pass = tokio::spawn(async move { first.run(&since(29), &()).await });
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !jobs_pass_is_running(&store, &account).await {
+            assert!(std::time::Instant::now() < deadline, "the first pass never started");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Twice the lease's life later, the first pass is still inside one answer.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let second = short_lease(&store).run(&since(29), &()).await;
+        assert!(matches!(second, Err(SyncError::AlreadyRunning { .. })), "{second:?}");
+        stop.send(true).expect("stop");
+        let first = pass.await.expect("join");
+        assert!(matches!(first, Err(SyncError::Stopped)), "{first:?}");
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn clients_are_fetched_new_first_and_capped_per_run() {
     for (_dir, store) in backends().await {
         let sim = Simulator::start_local(sim_config(30)).await.expect("sim");
