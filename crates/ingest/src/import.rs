@@ -10,6 +10,9 @@ pub struct RowProblem {
     /// The line in the file (the header is line 1).
     pub line: u64,
     pub reason: String,
+    /// The row as read: its columns as a JSON object (as a stored row keeps them), or its fields
+    /// as a CSV line when they do not fit the header; empty if the row could not be read at all.
+    pub raw: String,
 }
 
 /// What importing one file did.
@@ -69,7 +72,7 @@ pub(crate) async fn keep_problems(
 ) -> Result<(), ImportError> {
     let rejected: Vec<Rejected> = problems
         .iter()
-        .map(|p| Rejected { key: Some(format!("{file}:{}", p.line)), reason: p.reason.clone(), raw: String::new() })
+        .map(|p| Rejected { key: Some(format!("{file}:{}", p.line)), reason: p.reason.clone(), raw: p.raw.clone() })
         .collect();
     store.reject(account, resource, &rejected).await?;
     Ok(())

@@ -75,12 +75,14 @@ impl Sheet {
                 let record = record.map_err(|e| RowProblem {
                     line: e.position().map_or(0, |p| p.line()),
                     reason: format!("unreadable row: {e}"),
+                    raw: String::new(),
                 })?;
                 let line = record.position().map_or(0, |p| p.line());
                 if record.len() != width {
                     return Err(RowProblem {
                         line,
                         reason: format!("the row has {} fields, the header {}", record.len(), width),
+                        raw: csv_line(&record),
                     });
                 }
                 let fields = record
@@ -90,6 +92,7 @@ impl Sheet {
                     .map_err(|_| RowProblem {
                         line,
                         reason: "the row is not UTF-8 text: export the file as UTF-8".into(),
+                        raw: csv_line(&record),
                     })?;
                 Ok((line, fields))
             })
@@ -110,7 +113,7 @@ impl SheetRow<'_> {
     }
 
     pub fn problem(&self, reason: impl Into<String>) -> RowProblem {
-        RowProblem { line: self.line, reason: reason.into() }
+        RowProblem { line: self.line, reason: reason.into(), raw: self.raw() }
     }
 
     /// Every column, custom ones included, as the record's raw JSON.
@@ -124,6 +127,13 @@ impl SheetRow<'_> {
             .collect();
         Value::Object(object).to_string()
     }
+}
+
+/// A record's fields written back as one CSV line (bytes that are not UTF-8 shown as U+FFFD).
+fn csv_line(record: &csv::ByteRecord) -> String {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let written = writer.write_byte_record(record).ok().and_then(|()| writer.into_inner().ok());
+    written.map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_owned()).unwrap_or_default()
 }
 
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];

@@ -135,7 +135,14 @@ async fn broken_files_are_rejected_or_kept_aside_by_line() {
         assert!(lines[0].0 == 3 && lines[0].1.contains("not a Thu"), "{lines:?}");
         assert!(lines[1].0 == 4 && lines[1].1.contains("Duration 'forever'"), "{lines:?}");
         assert!(lines[2].0 == 5 && lines[2].1.contains("UTF-8"), "{lines:?}");
-        assert_eq!(store.rejected(&account, "calls").await.expect("rejected").len(), 3);
+        // Each kept with its row: the columns of a row that fit the header, the line of one that
+        // does not.
+        let mut kept = store.rejected(&account, "calls").await.expect("rejected");
+        kept.sort_by(|a, b| a.key.cmp(&b.key));
+        assert_eq!(kept.len(), 3);
+        assert!(kept[0].raw.contains(r#""From":"Bob""#) && kept[0].raw.contains("Thu Dec 17th"), "{:?}", kept[0]);
+        assert!(kept[1].raw.contains(r#""Duration":"forever""#), "{:?}", kept[1]);
+        assert!(kept[2].raw.starts_with("Jos\u{FFFD},(813) 555-0104,Main,"), "{:?}", kept[2]);
 
         let wrong = write(&dir, "wrong.csv", b"Caller,When\nAnn,today\n");
         let err = import_calls(&store, &account, &wrong, Some(2025), last_day()).await.expect_err("header");
