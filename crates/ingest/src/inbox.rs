@@ -2,6 +2,7 @@
 //! moved to `done/` or `failed/` with a report beside them, so a file is handled exactly once.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -99,12 +100,16 @@ fn report(result: &Result<FileImport, String>) -> String {
 
 /// Imports every file directly in `dir` (not in `done/` or `failed/`). A store error stops the
 /// pass and leaves the file where it is, to be tried again.
+///
+/// A file changed within the last `settled_for` is left for the next pass: it may still be being
+/// copied in, and importing it then would load part of it and move it away from its writer.
 pub async fn process_inbox(
     store: &Store,
     account: &str,
     dir: &Path,
     tz: Tz,
     today: NaiveDate,
+    settled_for: Duration,
 ) -> Result<Vec<InboxResult>, ImportError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| ImportError::Read { file: dir.display().to_string(), source })?
@@ -114,6 +119,11 @@ pub async fn process_inbox(
     files.sort();
     let mut results = Vec::new();
     for file in files {
+        let age = std::fs::metadata(&file).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if age.is_none_or(|age| age < settled_for) {
+            tracing::info!(file = %file.display(), "inbox file left for the next pass: it changed moments ago");
+            continue;
+        }
         let outcome = match import(store, account, &file, tz, today).await {
             // The database is the problem, not the file: leave it for the next pass.
             Err(ImportError::Store(e)) => return Err(ImportError::Store(e)),

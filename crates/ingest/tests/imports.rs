@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use ingest::{ImportError, import_calls, import_payments};
@@ -324,7 +325,14 @@ async fn the_drop_folder_imports_each_file_once_and_files_it_with_a_report() {
         std::fs::write(inbox.join("calls.csv"), data.calls_export(from, last_day())).expect("calls");
         std::fs::write(inbox.join("payments.csv"), data.payments_export(from, last_day())).expect("payments");
         std::fs::write(inbox.join("notes.csv"), "name,email\nAnn,a@example.com\n").expect("notes");
-        let results = ingest::process_inbox(&store, &account, &inbox, chrono_tz::UTC, last_day()).await.expect("inbox");
+        // Files written moments ago may still be being copied in: they wait for the next pass.
+        let hour = Duration::from_secs(3600);
+        let early = ingest::process_inbox(&store, &account, &inbox, chrono_tz::UTC, last_day(), hour).await;
+        assert!(early.expect("early pass").is_empty());
+        assert!(inbox.join("calls.csv").exists() && !inbox.join("done").exists());
+        let results = ingest::process_inbox(&store, &account, &inbox, chrono_tz::UTC, last_day(), Duration::ZERO)
+            .await
+            .expect("inbox");
         assert_eq!(results.len(), 3);
         assert!(inbox.join("done/calls.csv").exists() && inbox.join("done/payments.csv").exists());
         assert!(inbox.join("failed/notes.csv").exists());
@@ -341,7 +349,7 @@ async fn the_drop_folder_imports_each_file_once_and_files_it_with_a_report() {
         assert_eq!(store.row_count(&account, "payments").await.expect("count") as usize, data.payments().count());
         // Nothing is left to do on the next pass.
         assert!(
-            ingest::process_inbox(&store, &account, &inbox, chrono_tz::UTC, last_day())
+            ingest::process_inbox(&store, &account, &inbox, chrono_tz::UTC, last_day(), Duration::ZERO)
                 .await
                 .expect("again")
                 .is_empty()

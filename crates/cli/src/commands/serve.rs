@@ -13,6 +13,10 @@ use crate::args::{GlobalArgs, ServeArgs};
 use crate::exit::Failure;
 use crate::settings::Settings;
 
+/// A drop-folder file must have been left unchanged this long before it is imported: a file
+/// still being copied in waits for the next pass.
+const INBOX_SETTLED_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() {
     let interrupt = async {
@@ -146,9 +150,16 @@ impl TaskRunner for Runner {
                 None => {
                     let Some(inbox) = &self.inbox else { return Ok(()) };
                     let today = Utc::now().with_timezone(&self.timezone).date_naive();
-                    let results = ingest::process_inbox(&self.store, &self.account, inbox, self.timezone, today)
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    let results = ingest::process_inbox(
+                        &self.store,
+                        &self.account,
+                        inbox,
+                        self.timezone,
+                        today,
+                        INBOX_SETTLED_FOR,
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
                     tracing::info!(files = results.len(), "drop folder imported");
                     Ok(())
                 }
