@@ -90,17 +90,18 @@ impl std::ops::Sub for ClientStats {
 }
 
 /// The Workiz API client. Cheap to clone; clones share the rate limiter and counters, as they
-/// share one token's budget.
+/// share one token's budget. [`Client::with_own_counts`] makes a handle that shares the limiter
+/// but counts its own requests.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    counters: Arc<Counters>,
 }
 
 struct Inner {
     http: reqwest::Client,
     config: ClientConfig,
     limiter: Option<DefaultDirectRateLimiter>,
-    counters: Counters,
     /// The offset meaning learned by the first listing in `Auto` mode.
     learned_offset: AtomicU8,
 }
@@ -160,14 +161,15 @@ impl Client {
         };
         let learned = config.offset_mode as u8;
         Ok(Self {
-            inner: Arc::new(Inner {
-                http,
-                config,
-                limiter,
-                counters: Counters::default(),
-                learned_offset: AtomicU8::new(learned),
-            }),
+            inner: Arc::new(Inner { http, config, limiter, learned_offset: AtomicU8::new(learned) }),
+            counters: Arc::default(),
         })
+    }
+
+    /// A handle on the same connection pool and rate budget whose requests are counted apart,
+    /// so that one user's counts (a sync run's) do not include another's (webhook lookups).
+    pub fn with_own_counts(&self) -> Self {
+        Self { inner: Arc::clone(&self.inner), counters: Arc::default() }
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -175,7 +177,7 @@ impl Client {
     }
 
     pub fn stats(&self) -> ClientStats {
-        let c = &self.inner.counters;
+        let c = &self.counters;
         ClientStats {
             requests: c.requests.load(Ordering::Relaxed),
             throttled: c.throttled.load(Ordering::Relaxed),
@@ -311,7 +313,7 @@ impl Client {
                 throttled,
                 retry_in: delay,
             }
-            .emit(&self.inner.counters);
+            .emit(&self.counters);
             match delay {
                 Some(delay) => tokio::time::sleep(delay).await,
                 None => return Err(failure.into_error(&endpoint, attempt_number)),
@@ -331,7 +333,7 @@ impl Client {
         }
         let config = &self.inner.config;
         let url = format!("{}/{}/{}", config.base_url.trim_end_matches('/'), config.token.expose(), path);
-        RequestSent { endpoint }.emit(&self.inner.counters);
+        RequestSent { endpoint }.emit(&self.counters);
         let response = self.inner.http.get(&url).query(query).send().await.map_err(|e| self.transport(e))?;
         let status = response.status().as_u16();
         match status {

@@ -333,6 +333,26 @@ async fn the_client_paces_itself_and_survives_the_servers_limit() {
 }
 
 #[tokio::test]
+async fn a_handle_with_its_own_counts_shares_the_rate_budget() {
+    let sim = Simulator::start_local(sim_config(20)).await.expect("sim");
+    let mut cc = client_config(&sim);
+    // One request at once, then one every 200 ms.
+    cc.rate_limit = Some((1, Duration::from_millis(200)));
+    let sync = Client::new(cc).expect("client");
+    let hooks = sync.with_own_counts();
+    let uuid = sim.truth().jobs[0].uuid.clone();
+    let started = std::time::Instant::now();
+    for _ in 0..2 {
+        assert!(matches!(hooks.job(&uuid).await, Ok(Lookup::Found(_))));
+        assert!(matches!(sync.job(&uuid).await, Ok(Lookup::Found(_))));
+    }
+    // Each counts its own two requests...
+    assert_eq!((sync.stats().requests, hooks.stats().requests), (2, 2));
+    // ...and the four shared one budget: three waits of 200 ms.
+    assert!(started.elapsed() >= Duration::from_millis(550), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn single_records_deleted_records_and_rejected_records() {
     let sim = Simulator::start_local(sim_config(20)).await.expect("sim");
     let client = client(&sim);

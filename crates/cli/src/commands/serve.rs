@@ -70,8 +70,9 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> Result<(), Failure> {
         report: super::report::report_settings(&settings),
         sync: Some(syncer.clone()),
     };
-    // One client, so the webhook refreshes and the syncs share one rate budget for the token.
-    let app = Application::build(server_settings, store.clone(), Some(client.clone()))
+    // One client, so the webhook refreshes and the syncs share one rate budget for the token; its
+    // own counts, so a sync run's logged requests are the sync's alone.
+    let app = Application::build(server_settings, store.clone(), Some(client.with_own_counts()))
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))
         .map_err(Failure::failed)?;
