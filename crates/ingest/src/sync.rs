@@ -419,9 +419,39 @@ impl Syncer {
         let (members, rejected) = split(self.unless_stopped(self.client.team()).await??);
         run.totals.pages = 1;
         run.totals.seen = (members.len() + rejected.len()) as u64;
-        let counts = self.store.upsert_team(&self.settings.account, members.iter().map(team_row).collect()).await?;
+        let rows: Vec<_> = members.iter().map(team_row).collect();
+        let listed: HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let counts = self.store.upsert_team(&self.settings.account, rows).await?;
         run.totals += counts;
+        // An account always has its owner: an empty list is a glitch, not a team that left.
+        if !listed.is_empty() {
+            self.mark_unlisted(run, "team_members", &listed, rejected.is_empty()).await?;
+        }
         run.store_rejected(rejected).await
+    }
+
+    /// Marks deleted the live rows of a table that Workiz lists whole but whose latest list
+    /// lacks them: a member removed, a time off cancelled or changed (its key holds its dates).
+    /// Not when a record of the list could not be read, since it may be one of them.
+    async fn mark_unlisted(
+        &self,
+        run: &mut Run<'_>,
+        table: &str,
+        listed: &HashSet<String>,
+        whole: bool,
+    ) -> Result<(), SyncError> {
+        if !whole {
+            tracing::warn!(resource = table, "a record could not be read: none is marked deleted this time");
+            return Ok(());
+        }
+        let account = &self.settings.account;
+        let stored = self.store.live_keys(account, table).await?;
+        let gone: Vec<String> = stored.into_iter().filter(|k| !listed.contains(k)).collect();
+        if !gone.is_empty() {
+            run.totals.deleted = self.store.mark_deleted(account, table, &gone).await?;
+            tracing::info!(resource = table, count = run.totals.deleted, "records gone from Workiz marked deleted");
+        }
+        Ok(())
     }
 
     async fn sync_time_off(&self, run: &mut Run<'_>) -> Result<(), SyncError> {
@@ -429,9 +459,11 @@ impl Syncer {
         let (entries, rejected) = split(self.unless_stopped(self.client.time_off()).await??);
         run.totals.pages = 1;
         run.totals.seen = (entries.len() + rejected.len()) as u64;
-        let rows = entries.iter().map(|e| time_off_row(e, tz)).collect();
+        let rows: Vec<_> = entries.iter().map(|e| time_off_row(e, tz)).collect();
+        let listed: HashSet<String> = rows.iter().map(|r| r.entry_key.clone()).collect();
         let counts = self.store.upsert_time_off(&self.settings.account, rows).await?;
         run.totals += counts;
+        self.mark_unlisted(run, "time_off", &listed, rejected.is_empty()).await?;
         run.store_rejected(rejected).await
     }
 

@@ -269,6 +269,37 @@ async fn a_deep_pass_keeps_records_the_listing_could_not_show() {
 }
 
 #[tokio::test]
+async fn team_members_and_time_off_that_workiz_no_longer_lists_are_marked_deleted() {
+    for (_dir, store) in backends().await {
+        let sim = Simulator::start_local(sim_config(10)).await.expect("sim");
+        let account = unique_account("team");
+        let syncer = syncer(&store, &sim, &account);
+        let both = SyncOptions { resources: vec![Resource::Team, Resource::TimeOff], since: None, full: false };
+        syncer.run(&both, &()).await.expect("first");
+        let members = sim.with_truth(|a| a.team.len());
+        let entries = sim.with_truth(|a| a.time_off.len());
+        assert!(members >= 2 && entries >= 1, "{members} members, {entries} time off");
+        assert_eq!(store.live_keys(&account, "team_members").await.expect("team").len(), members);
+        // A member leaves, and a time off is moved by a day (a new entry: its key holds its dates).
+        sim.mutate(|a, _| {
+            a.team.pop();
+            a.time_off[0].end += chrono::Duration::days(1);
+        });
+        let outcome = syncer.run(&both, &()).await.expect("second");
+        let deleted: Vec<u64> = outcome.iter().map(|o| o.totals.deleted).collect();
+        assert_eq!(deleted, vec![1, 1], "{outcome:?}");
+        let mut live = store.live_keys(&account, "team_members").await.expect("team");
+        live.sort();
+        let mut ids: Vec<String> = sim.with_truth(|a| a.team.iter().map(|m| m.id.to_string()).collect());
+        ids.sort();
+        assert_eq!(live, ids);
+        assert_eq!(store.live_keys(&account, "time_off").await.expect("time off").len(), entries);
+        assert_eq!(store.row_count(&account, "time_off").await.expect("rows"), entries as i64 + 1, "kept");
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn an_unreadable_record_is_kept_aside_and_the_rest_is_stored() {
     for (_dir, store) in backends().await {
         let sim = Simulator::start_local(sim_config(30)).await.expect("sim");

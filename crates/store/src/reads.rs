@@ -38,7 +38,9 @@ const RAW: &str = "raw";
 const NO_RAW: &str = "'' AS raw";
 
 /// Tables whose records can vanish from Workiz and are soft-deleted.
-const SOFT_DELETE_TABLES: [(&str, &str); 2] = [("jobs", "uuid"), ("leads", "uuid")];
+/// Team members and time off come as a whole list each time, so what a list lacks is gone.
+const SOFT_DELETE_TABLES: [(&str, &str); 4] =
+    [("jobs", "uuid"), ("leads", "uuid"), ("team_members", "id"), ("time_off", "entry_key")];
 
 impl Store {
     /// Jobs as statements for [`Store::write_prepared`], built without touching the database.
@@ -142,6 +144,13 @@ impl Store {
             .bind(written_before.to_owned())
             .fetch_all(&self.read)
             .await?)
+    }
+
+    /// Keys of every live row of a table that Workiz lists whole (team members, time off).
+    pub async fn live_keys(&self, account: &str, table: &str) -> Result<Vec<String>, StoreError> {
+        let (table, key) = soft_delete_table(table)?;
+        let sql = format!("SELECT {key} FROM {table} WHERE account_id = $1 AND deleted_at IS NULL");
+        Ok(sqlx::query_scalar(AssertSqlSafe(sql)).bind(account.to_owned()).fetch_all(&self.read).await?)
     }
 
     /// Marks rows deleted (never removes them), in batches.
