@@ -269,6 +269,42 @@ async fn a_deep_pass_keeps_records_the_listing_could_not_show() {
 }
 
 #[tokio::test]
+async fn a_deep_pass_takes_a_lead_for_vanished_only_when_both_its_dates_are_in_the_window() {
+    for (_dir, store) in backends().await {
+        let sim = Simulator::start_local(sim_config(30)).await.expect("sim");
+        let account = unique_account("deep-leads");
+        let syncer = syncer(&store, &sim, &account);
+        let window = SyncOptions {
+            resources: vec![Resource::Leads],
+            since: Some(last_day() - chrono::Duration::days(29)),
+            full: false,
+        };
+        syncer.run(&window, &()).await.expect("first");
+        // Two leads Workiz does not list, created five days ago: one scheduled then too, one
+        // scheduled before the window (a listing by schedule would never have shown it).
+        let template = store.leads(&account).await.expect("leads").remove(0).row;
+        let created = last_day() - chrono::Duration::days(5);
+        let lead_of = |uuid: &str, scheduled: NaiveDate| store::LeadRow {
+            uuid: uuid.to_owned(),
+            day: Some(created.to_string()),
+            created_at: Some(format!("{created} 09:00:00")),
+            scheduled_at: Some(format!("{scheduled} 09:00:00")),
+            raw: format!(r#"{{"UUID":"{uuid}"}}"#),
+            ..template.clone()
+        };
+        let before_window = last_day() - chrono::Duration::days(40);
+        let leads = vec![lead_of("INSIDE", created), lead_of("SCHEDULED-BEFORE", before_window)];
+        store.upsert_leads(&account, leads).await.expect("leads");
+        let outcome = syncer.run(&window, &()).await.expect("deep");
+        assert_eq!(outcome[0].totals.deleted, 1);
+        let stored = store.leads(&account).await.expect("leads");
+        let deleted = |uuid: &str| stored.iter().find(|l| l.row.uuid == uuid).map(|l| l.deleted_at.is_some());
+        assert_eq!((deleted("INSIDE"), deleted("SCHEDULED-BEFORE")), (Some(true), Some(false)));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn team_members_and_time_off_that_workiz_no_longer_lists_are_marked_deleted() {
     for (_dir, store) in backends().await {
         let sim = Simulator::start_local(sim_config(10)).await.expect("sim");

@@ -123,7 +123,10 @@ impl Store {
     ///
     /// Workiz lists records up to now only, so a record of `before_day` (today) or later, which a
     /// webhook or an export may have stored, is not in the listing; and a record written while the
-    /// pass ran was written from a newer answer than the pass's pages.
+    /// pass ran was written from a newer answer than the pass's pages. `job/all` selects jobs by
+    /// their scheduled time, which is a job's day; which date `lead/all` selects leads by is not
+    /// documented, so a lead is taken only when both its dates (scheduled, created) fall in the
+    /// window.
     pub async fn live_keys_between(
         &self,
         account: &str,
@@ -133,9 +136,15 @@ impl Store {
         written_before: &str,
     ) -> Result<Vec<String>, StoreError> {
         let (table, key) = soft_delete_table(table)?;
+        let both_dates = if table == "leads" {
+            "AND (scheduled_at IS NULL OR substr(scheduled_at, 1, 10) BETWEEN $2 AND $3) \
+             AND (created_at IS NULL OR substr(created_at, 1, 10) BETWEEN $2 AND $3)"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT {key} FROM {table} WHERE account_id = $1 AND day >= $2 AND day < $3 AND updated_at < $4 \
-             AND deleted_at IS NULL AND origin IN ('api', 'api+csv')"
+             {both_dates} AND deleted_at IS NULL AND origin IN ('api', 'api+csv')"
         );
         Ok(sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(account.to_owned())
