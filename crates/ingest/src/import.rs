@@ -62,6 +62,18 @@ pub(crate) fn chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
     chunks
 }
 
+/// The most of a bad row's text that is kept: an unclosed quote can make one "row" of the rest of
+/// the file.
+const KEPT_ROW_BYTES: usize = 8 * 1024;
+
+fn capped(raw: &str) -> String {
+    if raw.len() <= KEPT_ROW_BYTES {
+        return raw.to_owned();
+    }
+    let end = (0..=KEPT_ROW_BYTES).rev().find(|&i| raw.is_char_boundary(i)).unwrap_or(0);
+    format!("{}… ({} bytes in all)", &raw[..end], raw.len())
+}
+
 /// Keeps a file's bad rows in the rejected records, keyed by file and line.
 pub(crate) async fn keep_problems(
     store: &Store,
@@ -72,8 +84,22 @@ pub(crate) async fn keep_problems(
 ) -> Result<(), ImportError> {
     let rejected: Vec<Rejected> = problems
         .iter()
-        .map(|p| Rejected { key: Some(format!("{file}:{}", p.line)), reason: p.reason.clone(), raw: p.raw.clone() })
+        .map(|p| Rejected { key: Some(format!("{file}:{}", p.line)), reason: p.reason.clone(), raw: capped(&p.raw) })
         .collect();
     store.reject(account, resource, &rejected).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_bad_row_is_kept_in_part_and_says_its_size() {
+        assert_eq!(capped("Ann,today"), "Ann,today");
+        let huge = "é".repeat(10_000);
+        let kept = capped(&huge);
+        assert!(kept.starts_with("éé") && kept.ends_with("… (20000 bytes in all)"), "{}", &kept[kept.len() - 40..]);
+        assert!(kept.len() <= KEPT_ROW_BYTES + 40);
+    }
 }

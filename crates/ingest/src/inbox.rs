@@ -119,8 +119,10 @@ pub async fn process_inbox(
     files.sort();
     let mut results = Vec::new();
     for file in files {
-        let age = std::fs::metadata(&file).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-        if age.is_none_or(|age| age < settled_for) {
+        // A time ahead of the clock (an archive from a host whose clock runs fast) is not a copy
+        // under way: only a recent time is.
+        let Ok(modified) = std::fs::metadata(&file).and_then(|m| m.modified()) else { continue };
+        if modified.elapsed().is_ok_and(|age| age < settled_for) {
             tracing::info!(file = %file.display(), "inbox file left for the next pass: it changed moments ago");
             continue;
         }

@@ -560,23 +560,28 @@ impl Converted {
 
 /// Renews the lease every quarter of its lifetime for as long as the pass runs, whatever the pass
 /// is waiting for: one slow Workiz answer, retried, can outlast the lease, and a second sync must
-/// not take it from a live one. Says so when another sync holds it after all.
+/// not take it from a live one. Says the lease is lost when another sync holds it after all, or
+/// when renewals have failed for most of its life.
 async fn keep_lease(store: Store, lease: Lease, lost: tokio::sync::watch::Sender<bool>) {
     let mut every = tokio::time::interval(lease.ttl / 4);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // The first tick is at once, and the lease was just taken.
     every.tick().await;
+    let mut renewed = Instant::now();
     loop {
         every.tick().await;
         match store.renew_lease(&lease).await {
-            Ok(true) => {}
-            Ok(false) => {
-                let _ = lost.send(true);
-                return;
+            Ok(true) => renewed = Instant::now(),
+            Ok(false) => break,
+            // Unrenewed this long, the lease may be about to expire: another sync could take it.
+            Err(e) if renewed.elapsed() >= lease.ttl * 3 / 4 => {
+                tracing::warn!(error = %e, "could not renew the sync lock in time; the pass stops");
+                break;
             }
             Err(e) => tracing::warn!(error = %e, "could not renew the sync lock; trying again"),
         }
     }
+    let _ = lost.send(true);
 }
 
 /// Stops the page fetcher when the consumer stops early (an error, a lost lease).
@@ -652,5 +657,25 @@ mod tests {
         }
         assert_eq!(Resource::parse("Time-Off"), Some(Resource::TimeOff));
         assert_eq!(Resource::parse("payments"), None);
+    }
+
+    #[tokio::test]
+    async fn the_heartbeat_keeps_the_lease_and_gives_it_up_when_it_cannot_renew() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("l.db").display())).await.expect("store");
+        let ttl = Duration::from_millis(200);
+        let lease = store.acquire_lease("a", "sync", "me", ttl, |_| false).await.expect("store").expect("free");
+        let (lost, mut lease_lost) = tokio::sync::watch::channel(false);
+        let _heartbeat = AbortOnDrop(tokio::spawn(keep_lease(store.clone(), lease, lost)));
+        // Three lifetimes later the lease is still held: another holder cannot take it.
+        tokio::time::sleep(ttl * 3).await;
+        assert!(!*lease_lost.borrow());
+        let other = store.acquire_lease("a", "sync", "other", ttl, |_| false).await.expect("store");
+        assert!(other.is_err(), "{other:?}");
+        // With the database gone, renewals fail, and the pass is told (within the lease's life,
+        // give or take a busy machine).
+        store.close().await;
+        let told = tokio::time::timeout(ttl * 5, lease_lost.wait_for(|lost| *lost)).await;
+        assert!(told.is_ok_and(|changed| changed.is_ok()));
     }
 }

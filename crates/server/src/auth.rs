@@ -25,6 +25,8 @@ use crate::AppState;
 use crate::webhooks::same_secret;
 
 const COOKIE: &str = "workiz_metrics_session";
+/// Earlier versions kept the token itself in a cookie of this name: browsers are told to drop it.
+const FORGET_OLD_COOKIE: &str = "workiz_metrics_token=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0";
 /// A sign-in lasts 30 days.
 const SESSION_SECONDS: i64 = 30 * 24 * 60 * 60;
 /// Sign-in attempts across all clients: 10 at once, then one every 6 seconds.
@@ -96,7 +98,7 @@ pub(crate) async fn require_login(State(state): State<Arc<AppState>>, request: R
     if authorised(&state, request.headers()) {
         return next.run(request).await;
     }
-    Redirect::to("/login").into_response()
+    ([(header::SET_COOKIE, FORGET_OLD_COOKIE)], Redirect::to("/login")).into_response()
 }
 
 const LOGIN: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -137,7 +139,14 @@ pub(crate) async fn login(State(state): State<Arc<AppState>>, Form(login): Form<
     }
     let value = session_value(expected, chrono::Utc::now().timestamp() + SESSION_SECONDS);
     let cookie = format!("{COOKIE}={value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={SESSION_SECONDS}");
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+    let mut response = Redirect::to("/").into_response();
+    // Appended, not inserted: a response carries one Set-Cookie header per cookie.
+    for set in [cookie.as_str(), FORGET_OLD_COOKIE] {
+        if let Ok(value) = header::HeaderValue::from_str(set) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 #[cfg(test)]

@@ -65,9 +65,24 @@ async fn with_an_access_token_the_pages_need_a_sign_in() {
         .await
         .expect("post");
     assert_eq!(right.status().as_u16(), 303);
-    let cookie = right.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+    let cookie = right
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("workiz_metrics_session="))
+        .expect("a session cookie")
+        .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"), "{cookie}");
     assert!(!cookie.contains("auth_9d3f"), "the cookie holds a session, not the token: {cookie}");
+    // The cookie of earlier versions, which held the token, is dropped.
+    let forget = right
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("workiz_metrics_token=;") && v.contains("Max-Age=0"));
+    assert!(forget, "{:?}", right.headers());
     let pair = cookie.split(';').next().expect("pair").to_owned();
     let page =
         app.http_no_redirect.get(format!("{}/", app.base)).header("cookie", pair.clone()).send().await.expect("get");
