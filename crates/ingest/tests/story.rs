@@ -230,7 +230,12 @@ async fn a_deep_pass_keeps_records_the_listing_could_not_show() {
             raw: format!(r#"{{"UUID":"{uuid}"}}"#),
             ..template.clone()
         };
-        let ahead = vec![job_of("TODAY", last_day()), job_of("AHEAD", last_day() + chrono::Duration::days(3))];
+        // And one not scheduled at all, dated by its creation: a listing by scheduled time cannot
+        // show it either.
+        let unscheduled =
+            store::JobRow { scheduled_at: None, ..job_of("UNSCHEDULED", last_day() - chrono::Duration::days(20)) };
+        let ahead =
+            vec![job_of("TODAY", last_day()), job_of("AHEAD", last_day() + chrono::Duration::days(3)), unscheduled];
         store.upsert_jobs(&account, ahead).await.expect("webhook jobs");
         let deep = SyncOptions {
             resources: vec![Resource::Jobs],
@@ -257,13 +262,13 @@ async fn a_deep_pass_keeps_records_the_listing_could_not_show() {
             jobs.iter().find(|j| j.row.uuid == uuid).is_some_and(|j| j.deleted_at.is_none())
         };
         let stored = store.jobs(&account).await.expect("jobs");
-        assert!(["TODAY", "AHEAD", "DURING"].iter().all(|u| live(&stored, u)), "none of them is deleted");
+        assert!(["TODAY", "AHEAD", "UNSCHEDULED", "DURING"].iter().all(|u| live(&stored, u)), "none is deleted");
         // The next deep pass started after it was written, and Workiz does not list it: gone.
         let outcome = syncer.run(&deep, &()).await.expect("second deep");
         assert_eq!(outcome[0].totals.deleted, 1);
         let stored = store.jobs(&account).await.expect("jobs");
         assert!(!live(&stored, "DURING"));
-        assert!(live(&stored, "TODAY") && live(&stored, "AHEAD"));
+        assert!(live(&stored, "TODAY") && live(&stored, "AHEAD") && live(&stored, "UNSCHEDULED"));
         store.close().await;
     }
 }

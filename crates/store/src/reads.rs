@@ -123,10 +123,11 @@ impl Store {
     ///
     /// Workiz lists records up to now only, so a record of `before_day` (today) or later, which a
     /// webhook or an export may have stored, is not in the listing; and a record written while the
-    /// pass ran was written from a newer answer than the pass's pages. `job/all` selects jobs by
-    /// their scheduled time, which is a job's day; which date `lead/all` selects leads by is not
-    /// documented, so a lead is taken only when both its dates (scheduled, created) fall in the
-    /// window.
+    /// pass ran was written from a newer answer than the pass's pages.
+    ///
+    /// `job/all` selects jobs by their scheduled time, which is a job's day; a job without one is
+    /// never taken. Which date `lead/all` selects leads by is not documented, so a lead is taken
+    /// only when both its dates (scheduled, created) fall in the window.
     pub async fn live_keys_between(
         &self,
         account: &str,
@@ -140,7 +141,8 @@ impl Store {
             "AND (scheduled_at IS NULL OR substr(scheduled_at, 1, 10) BETWEEN $2 AND $3) \
              AND (created_at IS NULL OR substr(created_at, 1, 10) BETWEEN $2 AND $3)"
         } else {
-            ""
+            // A job with no scheduled time has no place in a listing by scheduled time.
+            "AND scheduled_at IS NOT NULL"
         };
         let sql = format!(
             "SELECT {key} FROM {table} WHERE account_id = $1 AND day >= $2 AND day < $3 AND updated_at < $4 \
