@@ -406,11 +406,7 @@ impl Syncer {
             let table = run.resource.name();
             let (from, before) = (start.to_string(), today.to_string());
             let stored = self.store.live_keys_between(&account, table, &from, &before, &run.started_at).await?;
-            let vanished: Vec<String> = stored.into_iter().filter(|k| !listed.contains(k)).collect();
-            if !vanished.is_empty() {
-                run.totals.deleted = self.store.mark_deleted(&account, table, &vanished).await?;
-                tracing::info!(resource = table, count = run.totals.deleted, "records gone from Workiz marked deleted");
-            }
+            self.mark_gone(run, table, stored, &listed).await?;
         }
         Ok(())
     }
@@ -444,11 +440,21 @@ impl Syncer {
             tracing::warn!(resource = table, "a record could not be read: none is marked deleted this time");
             return Ok(());
         }
-        let account = &self.settings.account;
-        let stored = self.store.live_keys(account, table).await?;
+        let stored = self.store.live_keys(&self.settings.account, table).await?;
+        self.mark_gone(run, table, stored, listed).await
+    }
+
+    /// Marks deleted the `stored` keys that the listing did not show, and counts them in the run.
+    async fn mark_gone(
+        &self,
+        run: &mut Run<'_>,
+        table: &str,
+        stored: Vec<String>,
+        listed: &HashSet<String>,
+    ) -> Result<(), SyncError> {
         let gone: Vec<String> = stored.into_iter().filter(|k| !listed.contains(k)).collect();
         if !gone.is_empty() {
-            run.totals.deleted = self.store.mark_deleted(account, table, &gone).await?;
+            run.totals.deleted = self.store.mark_deleted(&self.settings.account, table, &gone).await?;
             tracing::info!(resource = table, count = run.totals.deleted, "records gone from Workiz marked deleted");
         }
         Ok(())

@@ -82,6 +82,22 @@ const ROLLUPS: [(&str, &str, &str, &str); 3] = [
 /// (SQLite has one writer at a time, and a rebuild is a write.)
 const ROLLUP_LOCK: &str = "727275, hashtext($1)";
 
+/// Takes the account's [`ROLLUP_LOCK`] for the rest of `tx`: shared for a write, exclusive for a
+/// rebuild. Nothing to take on SQLite.
+async fn hold_rollup_lock(
+    backend: Backend,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    account: &str,
+    exclusive: bool,
+) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        let function = if exclusive { "pg_advisory_xact_lock" } else { "pg_advisory_xact_lock_shared" };
+        let lock = format!("SELECT {function}({ROLLUP_LOCK})");
+        sqlx::query(AssertSqlSafe(lock)).bind(account.to_owned()).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// A transaction for writing records that the rollups sum (see [`ROLLUP_LOCK`]).
     pub(crate) async fn begin_record_write(
@@ -89,10 +105,7 @@ impl Store {
         account: &str,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         let mut tx = self.write.begin().await?;
-        if self.backend() == Backend::Postgres {
-            let lock = format!("SELECT pg_advisory_xact_lock_shared({ROLLUP_LOCK})");
-            sqlx::query(AssertSqlSafe(lock)).bind(account.to_owned()).execute(&mut *tx).await?;
-        }
+        hold_rollup_lock(self.backend(), &mut tx, account, false).await?;
         Ok(tx)
     }
 
@@ -102,10 +115,7 @@ impl Store {
         let mut refreshed = 0;
         for (kind, rollup, columns, aggregates) in ROLLUPS {
             let mut tx = self.write.begin().await?;
-            if self.backend() == Backend::Postgres {
-                let lock = format!("SELECT pg_advisory_xact_lock({ROLLUP_LOCK})");
-                sqlx::query(AssertSqlSafe(lock)).bind(account.to_owned()).execute(&mut *tx).await?;
-            }
+            hold_rollup_lock(self.backend(), &mut tx, account, true).await?;
             let days: Vec<String> =
                 sqlx::query_scalar("DELETE FROM dirty_days WHERE account_id = $1 AND kind = $2 RETURNING day")
                     .bind(account.to_owned())

@@ -50,12 +50,13 @@ impl From<Option<bool>> for Val {
 }
 
 impl Val {
-    fn bind(self, args: &mut AnyArguments) -> Result<(), sqlx::error::BoxDynError> {
+    fn bind(self, args: &mut AnyArguments) -> Result<(), StoreError> {
         match self {
             Self::Text(v) => args.add(v),
             Self::Int(v) => args.add(v),
             Self::Bool(v) => args.add(v),
         }
+        .map_err(|e| StoreError::Query(sqlx::Error::Encode(e)))
     }
 }
 
@@ -223,8 +224,6 @@ impl BatchShape {
         let mut args = AnyArguments::default();
         let mut sql = String::with_capacity(self.head.len() + self.tail.len() + rows.len() * width * 6);
         sql.push_str(&self.head);
-        let bind =
-            |args: &mut AnyArguments, v: Val| v.bind(args).map_err(|e| StoreError::Query(sqlx::Error::Encode(e)));
         for (i, row) in rows.into_iter().enumerate() {
             if i > 0 {
                 sql.push_str(", ");
@@ -235,19 +234,19 @@ impl BatchShape {
             let hash = fingerprint(row.origin(), row.raw());
             let origin = row.origin().as_str();
             let (values, raw) = row.into_values();
-            bind(&mut args, Val::from(account.to_owned()))?;
+            Val::from(account.to_owned()).bind(&mut args)?;
             for value in values {
-                bind(&mut args, value)?;
+                value.bind(&mut args)?;
             }
-            bind(&mut args, Val::from(origin.to_owned()))?;
+            Val::from(origin.to_owned()).bind(&mut args)?;
             if self.csv_merge {
-                bind(&mut args, Val::from(raw.clone()))?;
+                Val::from(raw.clone()).bind(&mut args)?;
             }
-            bind(&mut args, Val::from(raw))?;
-            bind(&mut args, Val::from(hash))?;
-            bind(&mut args, Val::from(self.now.clone()))?;
-            bind(&mut args, Val::from(self.now.clone()))?;
-            bind(&mut args, Val::Text(None))?;
+            Val::from(raw).bind(&mut args)?;
+            Val::from(hash).bind(&mut args)?;
+            Val::from(self.now.clone()).bind(&mut args)?;
+            Val::from(self.now.clone()).bind(&mut args)?;
+            Val::Text(None).bind(&mut args)?;
         }
         sql.push_str(&self.tail);
         Ok(Statement { sql, args })
@@ -264,7 +263,7 @@ impl Statement {
     fn of_text(sql: String, args: Vec<String>) -> Result<Self, StoreError> {
         let mut arguments = AnyArguments::default();
         for arg in args {
-            Val::from(arg).bind(&mut arguments).map_err(|e| StoreError::Query(sqlx::Error::Encode(e)))?;
+            Val::from(arg).bind(&mut arguments)?;
         }
         Ok(Self { sql, args: arguments })
     }
@@ -330,36 +329,26 @@ impl PreparedUpsert {
 impl Store {
     /// Turns rows into statements of at most [`STATEMENT_ROWS`] rows each. No database work.
     pub(crate) fn prepare<R: Upsertable>(&self, account: &str, rows: Vec<R>) -> Result<PreparedUpsert, StoreError> {
-        let table = R::TABLE.name;
-        let Some(first) = rows.first() else {
-            return Ok(PreparedUpsert {
-                table,
-                account: account.to_owned(),
-                before: Vec::new(),
-                statements: Vec::new(),
-                then: Vec::new(),
-                rows: 0,
-                durable: false,
-            });
-        };
         let total = rows.len() as u64;
         // A batch comes from one source (a sync page, a file, a webhook): its first row says which.
-        let rows_origin = first.origin();
-        let shape = BatchShape::new(self.backend(), R::TABLE, R::TABLE.merges_exports && rows_origin == Origin::Csv);
-        let mut rows = latest_of_each_key(rows).into_iter().peekable();
+        let rows_origin = rows.first().map(Upsertable::origin);
         let mut statements = Vec::new();
-        while rows.peek().is_some() {
-            let chunk: Vec<R> = rows.by_ref().take(STATEMENT_ROWS).collect();
-            statements.push(shape.statement(self.backend(), account, chunk)?);
+        if let Some(origin) = rows_origin {
+            let shape = BatchShape::new(self.backend(), R::TABLE, R::TABLE.merges_exports && origin == Origin::Csv);
+            let mut rows = latest_of_each_key(rows).into_iter().peekable();
+            while rows.peek().is_some() {
+                let chunk: Vec<R> = rows.by_ref().take(STATEMENT_ROWS).collect();
+                statements.push(shape.statement(self.backend(), account, chunk)?);
+            }
         }
         Ok(PreparedUpsert {
-            table,
+            table: R::TABLE.name,
             account: account.to_owned(),
             before: Vec::new(),
             statements,
             then: Vec::new(),
             rows: total,
-            durable: rows_origin == Origin::Webhook,
+            durable: rows_origin == Some(Origin::Webhook),
         })
     }
 
